@@ -1,0 +1,15 @@
+"""Sphinx configuration for the sphinx-spec demo project."""
+
+import os
+
+project = "sphinx-spec demo"
+author = "Example Corp"
+copyright = "2026, Example Corp"
+version = release = "1.0"
+
+extensions = ["myst_parser", "sphinx_spec"]
+myst_enable_extensions = ["colon_fence"]
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+exclude_patterns = ["_build"]
+
+html_theme = os.environ.get("SPHINX_SPEC_DEMO_THEME", "alabaster")

@@ -1,0 +1,70 @@
+"""Project-wide consistency checks, run once after reading (``env-check-consistency``)."""
+
+from __future__ import annotations
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+from sphinx_spec.collect import get_store
+from sphinx_spec.model import ErrorPath, Flow, OpenQuestion, Spec
+from sphinx_spec.report import warn
+from sphinx_spec.store import SpecIndex
+
+
+def check_duplicate_specs(index: SpecIndex) -> None:
+    for spec in index.duplicate_specs:
+        first = index.specs[spec.id]
+        warn(
+            f"spec id {spec.id!r} is already used by {first.docname!r} (line {first.lineno})",
+            "duplicate",
+            (spec.docname, spec.lineno),
+        )
+
+
+def check_spec_links(index: SpecIndex, spec: Spec) -> None:
+    for option, targets in (("supersedes", spec.supersedes), ("depends-on", spec.depends_on)):
+        for target in targets:
+            if target not in index.specs:
+                warn(f"spec {spec.id}: :{option}: names unknown spec {target!r}", "ref", (spec.docname, spec.lineno))
+
+
+def check_error_path(index: SpecIndex, error: ErrorPath) -> None:
+    if not error.flow:
+        return
+    flow = index.resolve(Flow.kind, error.flow, error.docname)
+    location = (error.docname, error.lineno)
+    if not isinstance(flow, Flow):
+        warn(f"error path {error.full_id}: :flow: names unknown flow {error.flow!r}", "ref", location)
+    elif error.step is not None and error.step > len(flow.steps):
+        warn(
+            f"error path {error.full_id}: :step: {error.step} is past the last step "
+            f"of flow {flow.full_id} ({len(flow.steps)} steps)",
+            "ref",
+            location,
+        )
+
+
+def check_question(index: SpecIndex, question: OpenQuestion) -> None:
+    if question.resolved_by and index.resolve("approach", question.resolved_by, question.docname) is None:
+        warn(
+            f"open question {question.full_id}: :resolved-by: names unknown approach "
+            f"{question.resolved_by!r}",
+            "ref",
+            (question.docname, question.lineno),
+        )
+
+
+def check_project(app: Sphinx, env: BuildEnvironment) -> None:
+    index = get_store(env).index
+    check_duplicate_specs(index)
+    for spec_id in sorted(index.specs):
+        check_spec_links(index, index.specs[spec_id])
+    for obj in index.objects.values():
+        if isinstance(obj, ErrorPath):
+            check_error_path(index, obj)
+        elif isinstance(obj, OpenQuestion):
+            check_question(index, obj)
+
+
+def setup_checks(app: Sphinx) -> None:
+    app.connect("env-check-consistency", check_project)

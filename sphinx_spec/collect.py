@@ -1,0 +1,245 @@
+"""Collect each document's records into the store; keep the store in step with the build.
+
+Directives leave their record on the node they emit. After a document is
+parsed, :class:`CollectSpecRecords` settles what needs the whole document —
+which spec the objects belong to, derived and sequence ids, anchors,
+duplicates, orphans — and files the records under the document's name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.transforms import SphinxTransform
+
+from sphinx_spec.model import ErrorPath, Flow, Spec, SpecObject, Term
+from sphinx_spec.nodes import spec_card_details
+from sphinx_spec.report import warn
+from sphinx_spec.store import Reference, SpecStore
+
+Marked = tuple[nodes.Element, Any]
+
+
+def get_store(env: BuildEnvironment) -> SpecStore:
+    """The project's store, created on first use and pickled with the environment."""
+    store: SpecStore | None = getattr(env, "spec_store", None)
+    if store is None:
+        store = SpecStore()
+        env.spec_store = store  # type: ignore[attr-defined]
+    return store
+
+
+def take_records(document: nodes.document) -> list[Marked]:
+    """Every node a directive marked with its record, in document order."""
+    marked = [
+        (node, node.attributes.pop("spec_record"))
+        for node in document.findall(nodes.Element)
+        if "spec_record" in node.attributes
+    ]
+    return marked
+
+
+def spec_references(document: nodes.document) -> Iterator[Reference]:
+    """The spec objects a document links to, for re-writing it when they change."""
+    for ref in document.findall(addnodes.pending_xref):
+        domain, kind = ref.get("refdomain"), ref.get("reftype")
+        if domain == "spec" or kind == "any" or (domain == "std" and kind == "term"):
+            yield Reference(kind, ref.get("reftarget", ""))
+
+
+class CollectSpecRecords(SphinxTransform):
+    """Assign ids and anchors to the document's spec records and store them."""
+
+    default_priority = 500
+
+    def apply(self, **kwargs: Any) -> None:
+        docname = self.env.docname
+        store = get_store(self.env)
+        marked = take_records(self.document)
+        specs = [(node, record) for node, record in marked if isinstance(record, Spec)]
+        objects = [(node, record) for node, record in marked if not isinstance(record, Spec)]
+        spec = self.register_specs(specs, store)
+        collected = self.settle_objects(objects, spec)
+        if spec is not None:
+            store.add_objects(docname, collected)
+        elif objects and not specs:
+            for _node, record in objects:
+                warn(
+                    f"{record.label} {record.title!r} is in a document without a "
+                    "'spec' directive; it is not collected",
+                    "orphan",
+                    (docname, record.lineno),
+                )
+        store.note_references(docname, spec_references(self.document))
+
+    def register_specs(self, specs: list[Marked], store: SpecStore) -> Spec | None:
+        """Register the document's first spec; every further one is a duplicate."""
+        registered: Spec | None = None
+        for node, record in specs:
+            if registered is not None:
+                warn(
+                    f"a document describes one spec: {record.id or record.title!r} repeats "
+                    f"the 'spec' directive (first: {registered.id} at line {registered.lineno})",
+                    "duplicate",
+                    (record.docname, record.lineno),
+                )
+            elif record.id:
+                registered = dataclasses.replace(record, anchor=self.anchor(node, f"spec-{record.id}"))
+                store.add_spec(registered)
+                for details in node.findall(spec_card_details):
+                    details["spec"] = registered
+        return registered
+
+    def settle_objects(self, objects: list[Marked], spec: Spec | None) -> list[SpecObject]:
+        """Final ids and anchors for the objects; returns those that are collected."""
+        ids = ObjectIds()
+        for _node, record in objects:
+            if record.id_explicit:
+                ids.reserve(record)
+        collected = []
+        for node, record in objects:
+            local_id = ids.settle(record)
+            prefix = f"{record.kind}-{spec.id}" if spec else record.kind
+            final = dataclasses.replace(
+                record,
+                local_id=local_id or record.local_id,
+                spec_id=spec.id if spec else "",
+                anchor=self.anchor(node, f"{prefix}-{local_id}") if local_id else "",
+            )
+            show_id(node, final.local_id)
+            if isinstance(final, Flow) and final.anchor:
+                anchor_steps(node, final)
+            if local_id:
+                collected.append(final)
+        return collected
+
+    def anchor(self, node: nodes.Element, name: str) -> str:
+        """A stable anchor from *name*, unique in this document."""
+        base = nodes.make_id(name)
+        anchor, n = base, 1
+        while anchor in self.document.ids:
+            n += 1
+            anchor = f"{base}-{n}"
+        node["ids"].append(anchor)
+        self.document.ids[anchor] = node
+        return anchor
+
+
+class ObjectIds:
+    """Local ids within one spec: explicit ones first, derived ones around them."""
+
+    def __init__(self) -> None:
+        self.first: dict[tuple[str, str], SpecObject] = {}
+        self.taken: set[tuple[str, str]] = set()
+        self.seen: Counter[str] = Counter()
+
+    def reserve(self, record: SpecObject) -> None:
+        self.first.setdefault((record.kind, record.local_id), record)
+
+    def settle(self, record: SpecObject) -> str:
+        """The record's id, or ``""`` when it duplicates an explicit one (warned)."""
+        self.seen[record.kind] += 1
+        if record.id_explicit:
+            return self.take_explicit(record)
+        if isinstance(record, ErrorPath):
+            return self.take_free(record.kind, "A", self.seen[record.kind], "")
+        return self.take_free(record.kind, record.local_id, 1, "-")
+
+    def take_explicit(self, record: SpecObject) -> str:
+        key = (record.kind, record.local_id)
+        if key in self.taken:
+            first = self.first[key]
+            warn(
+                f"{record.label} id {record.local_id!r} is used twice in this spec "
+                f"(first at line {first.lineno})",
+                "duplicate",
+                (record.docname, record.lineno),
+            )
+            return ""
+        self.taken.add(key)
+        return record.local_id
+
+    def take_free(self, kind: str, stem: str, n: int, sep: str) -> str:
+        candidate = f"{stem}{n}" if not sep else stem
+        while (kind, candidate) in self.taken or (kind, candidate) in self.first:
+            n += 1
+            candidate = f"{stem}{sep}{n}"
+        self.taken.add((kind, candidate))
+        return candidate
+
+
+def show_id(node: nodes.Element, local_id: str) -> None:
+    """Write the final id into the slot the directive left in the title line."""
+    for slot in node.findall(nodes.literal):
+        if "spec-id" in slot["classes"]:
+            slot.children = []
+            slot += nodes.Text(local_id)
+            return
+
+
+def anchor_steps(node: nodes.Element, flow: Flow) -> None:
+    for steps in node.findall(nodes.enumerated_list):
+        if "spec-flow-steps" in steps["classes"]:
+            for number, item in enumerate(steps.children, start=1):
+                item["ids"].append(flow.step_anchor(number))
+            return
+
+
+def register_terms(env: BuildEnvironment, terms: list[Term]) -> None:
+    """Make every spec term reachable through the standard ``:term:`` role.
+
+    A name that an ordinary ``glossary`` already defines is a ``spec.glossary``
+    warning and keeps pointing at the glossary.
+    """
+    std: Any = env.get_domain("std")
+    known_terms: dict[str, tuple[str, str]] = std.data.setdefault("terms", {})
+    ours = {(term.docname, term.anchor) for term in terms}
+    for term in terms:
+        for name in term.names:
+            existing = known_terms.get(name.lower())
+            if existing is None:
+                std.objects["term", name] = known_terms[name.lower()] = (term.docname, term.anchor)
+            elif existing not in ours:
+                warn(
+                    f"spec term {name!r} clashes with the glossary term in {existing[0]!r}; "
+                    ":term: keeps pointing at the glossary",
+                    "glossary",
+                    (term.docname, term.lineno),
+                )
+
+
+def purge_document(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    get_store(env).purge(docname)
+
+
+def merge_documents(
+    app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
+) -> None:
+    get_store(env).merge(docnames, get_store(other))
+
+
+def derive_project_data(app: Sphinx, env: BuildEnvironment) -> None:
+    """After reading: build the cross-document index once, register terms."""
+    index = get_store(env).index
+    terms = [obj for obj in index.objects.values() if isinstance(obj, Term)]
+    register_terms(env, sorted(terms, key=lambda t: (t.docname, t.lineno)))
+
+
+def documents_shown_stale(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Unchanged documents that display cross-document data which changed."""
+    return get_store(env).outdated_by_others(sorted(env.found_docs))
+
+
+def setup_collect(app: Sphinx) -> None:
+    app.add_transform(CollectSpecRecords)
+    app.connect("env-purge-doc", purge_document)
+    app.connect("env-merge-info", merge_documents)
+    app.connect("env-updated", derive_project_data)
+    app.connect("env-get-updated", documents_shown_stale)

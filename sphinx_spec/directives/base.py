@@ -1,0 +1,176 @@
+"""What every authoring directive shares: lenient option parsing, validation, layout.
+
+Options are declared ``unchanged`` and checked here, so that a bad value is a
+located ``spec.option`` warning and the directive still renders, instead of a
+docutils error that drops the whole block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx import addnodes
+from sphinx.locale import get_translation
+from sphinx.util.docutils import SphinxDirective
+
+from sphinx_spec.model import is_valid_id, parse_date, slugify, split_list
+from sphinx_spec.report import warn
+
+_ = get_translation("sphinx_spec")
+
+TRUE_WORDS = ("", "true", "yes", "1", "on")
+FALSE_WORDS = ("false", "no", "0", "off")
+
+
+def text_option(value: str | None) -> str:
+    """An option that may be empty or absent (``directives.unchanged``, stripped)."""
+    return (value or "").strip()
+
+
+class SpecDirectiveBase(SphinxDirective):
+    """Shared option checks; subclasses build one record and its nodes."""
+
+    has_content = True
+    required_arguments = 1
+    final_argument_whitespace = True
+    option_spec: ClassVar[dict[str, Any]] = {}
+    directive_label: ClassVar[str] = ""
+
+    @property
+    def location(self) -> tuple[str, int]:
+        return (self.env.docname, self.lineno)
+
+    @property
+    def title(self) -> str:
+        return " ".join(self.arguments[0].split())
+
+    def warn_option(self, message: str) -> None:
+        warn(f"{self.name}: {message}", "option", self.location)
+
+    def text(self, name: str) -> str:
+        return text_option(self.options.get(name))
+
+    def required(self, name: str) -> str:
+        value = self.text(name)
+        if not value:
+            self.warn_option(f"missing required option :{name}:")
+        return value
+
+    def choice(self, name: str, allowed: Sequence[str], default: str) -> str:
+        value = self.text(name).lower()
+        if not value:
+            return default
+        if value not in allowed:
+            self.warn_option(
+                f"unknown :{name}: {value!r} (expected one of: {', '.join(allowed)}); "
+                f"using {default!r}"
+            )
+            return default
+        return value
+
+    def date(self, name: str) -> str:
+        value = self.text(name)
+        if value and parse_date(value) is None:
+            self.warn_option(f":{name}: {value!r} is not a date (expected YYYY-MM-DD)")
+            return ""
+        return value
+
+    def flag(self, name: str) -> bool:
+        if name not in self.options:
+            return False
+        value = self.text(name).lower()
+        if value in TRUE_WORDS:
+            return True
+        if value not in FALSE_WORDS:
+            self.warn_option(f":{name}: is a flag; {value!r} is not a yes/no value")
+        return False
+
+    def ids(self, name: str) -> tuple[str, ...]:
+        values = split_list(self.options.get(name))
+        for value in values:
+            if not is_valid_id(value):
+                self.warn_option(f":{name}: {value!r} is not a valid id")
+        return tuple(value for value in values if is_valid_id(value))
+
+    def own_id(self, derived: str | None = None) -> tuple[str, bool]:
+        """The ``:id:`` option if valid, else *derived* (default: a slug of the title).
+
+        Returns ``(id, explicit)``; an empty derived id means the collector
+        assigns one (error paths are numbered in document order).
+        """
+        value = self.text("id")
+        if value and is_valid_id(value):
+            return value, True
+        if value:
+            self.warn_option(f":id: {value!r} is not a valid id; deriving one")
+        return (slugify(self.title) if derived is None else derived), False
+
+    def parse_body(self) -> list[nodes.Node]:
+        if not self.content:
+            return []
+        return list(self.parse_content_to_nodes(allow_section_headings=False))
+
+
+def plain_text(body: list[nodes.Node]) -> str:
+    """The body's text on one line, for exports and comparisons."""
+    return " ".join(" ".join(node.astext() for node in body).split())
+
+
+def object_container(kind: str, *children: nodes.Node) -> nodes.container:
+    """The block every object renders as; the collector adds its anchor."""
+    container = nodes.container("", *children, classes=["spec-object", f"spec-{kind}"])
+    return container
+
+
+def title_line(label: str, title: str) -> nodes.paragraph:
+    """``Approach <id> Title``: the id slot is filled once the id is final."""
+    return nodes.paragraph(
+        "",
+        "",
+        nodes.inline(label, label, classes=["spec-label"]),
+        nodes.Text(" "),
+        nodes.literal("", "", classes=["spec-id"]),
+        nodes.Text(" "),
+        nodes.strong(title, title, classes=["spec-title"]),
+        classes=["spec-object-title"],
+    )
+
+
+def field(name: str, *body: nodes.Node) -> nodes.field:
+    return nodes.field(
+        "", nodes.field_name(name, name), nodes.field_body("", nodes.paragraph("", "", *body))
+    )
+
+
+def fields(rows: Sequence[tuple[str, str | nodes.Node | None]]) -> list[nodes.field_list]:
+    """A field list of the rows whose value is not empty (none at all if all are)."""
+    items = [
+        field(name, nodes.Text(value) if isinstance(value, str) else value)
+        for name, value in rows
+        if value
+    ]
+    return [nodes.field_list("", *items, classes=["spec-fields"])] if items else []
+
+
+def spec_xref(
+    kind: str, target: str, docname: str, text: str, *, explicit: bool = False, **attrs: Any
+) -> addnodes.pending_xref:
+    """A reference the ``spec`` domain resolves; consistency checks report dangling ones."""
+    ref = addnodes.pending_xref(
+        "",
+        nodes.inline(text, text),
+        refdomain="spec",
+        reftype=kind,
+        reftarget=target,
+        refdoc=docname,
+        refexplicit=explicit,
+        refwarn=False,
+        **attrs,
+    )
+    return ref
+
+
+unchanged = directives.unchanged

@@ -1,0 +1,110 @@
+"""``spec-flow`` (numbered, anchored steps) and ``error-path`` (a branch off a step)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+
+from sphinx_spec.directives.base import _, spec_xref
+from sphinx_spec.directives.objects import ObjectDirective, Rows
+from sphinx_spec.model import ErrorPath, Flow, is_valid_id
+
+FLOW_DIAGRAMS = ("sequence",)
+
+
+def step_list(body: list[nodes.Node]) -> nodes.enumerated_list | None:
+    """The body's first enumerated list: the flow's steps."""
+    for node in body:
+        if isinstance(node, nodes.enumerated_list):
+            return node
+        if isinstance(node, nodes.Element):
+            found = next(iter(node.findall(nodes.enumerated_list)), None)
+            if found is not None:
+                return found
+    return None
+
+
+class FlowDirective(ObjectDirective):
+    """``spec-flow``: a happy path whose enumerated list is its steps.
+
+    The collector anchors each step (``<flow anchor>-step-<n>``) so that an
+    error path can link to the step where it branches.
+    """
+
+    record_class = Flow
+    extra_options = ("actor", "precondition", "postcondition", "diagram")
+
+    def record_fields(self, body: list[nodes.Node]) -> dict[str, Any]:
+        steps = step_list(body)
+        if steps is None:
+            self.warn_option("the body has no numbered list of steps")
+        else:
+            steps["classes"].append("spec-flow-steps")
+        return {
+            "actor": self.text("actor"),
+            "precondition": self.text("precondition"),
+            "postcondition": self.text("postcondition"),
+            "steps": tuple(" ".join(item.astext().split()) for item in steps or []),
+            "diagram": self.choice("diagram", FLOW_DIAGRAMS, ""),
+        }
+
+    def rows(self, record: Flow) -> Rows:
+        return [
+            (str(_("Actor")), record.actor),
+            (str(_("Pre-condition")), record.precondition),
+            (str(_("Post-condition")), record.postcondition),
+        ]
+
+
+class ErrorPathDirective(ObjectDirective):
+    """``error-path``: condition (the argument), system action, user feedback."""
+
+    record_class = ErrorPath
+    extra_options = ("flow", "step", "action", "feedback")
+
+    def derived_id(self) -> str:
+        return ""
+
+    def record_fields(self, body: list[nodes.Node]) -> dict[str, Any]:
+        flow = self.text("flow")
+        if flow and not is_valid_id(flow):
+            self.warn_option(f":flow: {flow!r} is not a valid id")
+            flow = ""
+        step = self.step_number()
+        if step is not None and not flow:
+            self.warn_option(":step: needs :flow: to name the flow it belongs to")
+        return {
+            "flow": flow,
+            "step": step,
+            "action": self.required("action"),
+            "feedback": self.required("feedback"),
+        }
+
+    def step_number(self) -> int | None:
+        value = self.text("step")
+        if not value:
+            return None
+        if not value.isdigit() or int(value) < 1:
+            self.warn_option(f":step: {value!r} is not a step number (1, 2, …)")
+            return None
+        return int(value)
+
+    def rows(self, record: ErrorPath) -> Rows:
+        return [
+            (str(_("Flow")), self.flow_link(record)),
+            (str(_("System action")), record.action),
+            (str(_("User feedback")), record.feedback),
+        ]
+
+    def flow_link(self, record: ErrorPath) -> nodes.Node | None:
+        if not record.flow:
+            return None
+        text = record.flow if record.step is None else f"{record.flow}, step {record.step}"
+        return spec_xref("flow", record.flow, record.docname, text, spec_step=record.step)
+
+
+def setup_flow_directives(app: Sphinx) -> None:
+    app.add_directive("spec-flow", FlowDirective)
+    app.add_directive("error-path", ErrorPathDirective)

@@ -1,0 +1,84 @@
+"""The ``spec`` directive: the one spec a document describes, rendered as a card."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from docutils import nodes
+from sphinx.application import Sphinx
+
+from sphinx_spec.directives.base import SpecDirectiveBase, plain_text, unchanged
+from sphinx_spec.model import Spec, is_valid_id, slugify, split_list
+from sphinx_spec.nodes import spec_card_details
+
+
+class SpecDirective(SpecDirectiveBase):
+    """Declare the document's spec.
+
+    Emits ``container.spec-card[paragraph(title, id, status badge),
+    spec_card_details, *body]``; the collector gives the card its anchor and
+    the card post-transform fills in the reverse links and counts.
+    """
+
+    option_spec: ClassVar[dict[str, Any]] = {
+        name: unchanged
+        for name in (
+            "id", "status", "owners", "stakeholders", "tags",
+            "created", "updated", "supersedes", "depends-on",
+        )
+    }
+
+    def run(self) -> list[nodes.Node]:
+        record = self.make_record(self.parse_body())
+        card = nodes.container(
+            "",
+            self.header(record),
+            spec_card_details("", spec=record),
+            *self.body_nodes,
+            classes=["spec-card", f"spec-status-{slugify(record.status)}"],
+        )
+        self.set_source_info(card)
+        card["spec_record"] = record
+        return [card]
+
+    def make_record(self, body: list[nodes.Node]) -> Spec:
+        self.body_nodes = body
+        spec_id = self.required("id")
+        if spec_id and not is_valid_id(spec_id):
+            self.warn_option(f":id: {spec_id!r} is not a valid id")
+            spec_id = ""
+        return Spec(
+            id=spec_id,
+            title=self.title,
+            status=self.choice("status", self.config.spec_statuses, self.default_status()),
+            owners=split_list(self.options.get("owners")),
+            stakeholders=split_list(self.options.get("stakeholders")),
+            tags=split_list(self.options.get("tags")),
+            created=self.date("created"),
+            updated=self.date("updated"),
+            supersedes=self.ids("supersedes"),
+            depends_on=self.ids("depends-on"),
+            summary=plain_text(body),
+            docname=self.env.docname,
+            lineno=self.lineno,
+        )
+
+    def default_status(self) -> str:
+        statuses = list(self.config.spec_statuses)
+        return "draft" if "draft" in statuses or not statuses else statuses[0]
+
+    def header(self, record: Spec) -> nodes.paragraph:
+        header = nodes.paragraph("", "", classes=["spec-card-title"])
+        header += nodes.strong(record.title, record.title, classes=["spec-title"])
+        if record.id:
+            header += [nodes.Text(" "), nodes.literal(record.id, record.id, classes=["spec-id"])]
+        header += [nodes.Text(" "), status_badge(record.status)]
+        return header
+
+
+def status_badge(status: str) -> nodes.inline:
+    return nodes.inline(status, status, classes=["spec-badge", f"spec-status-{slugify(status)}"])
+
+
+def setup_spec_directive(app: Sphinx) -> None:
+    app.add_directive("spec", SpecDirective)

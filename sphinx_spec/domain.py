@@ -1,0 +1,135 @@
+"""The ``spec`` domain: roles for every object kind, resolution, ``objects.inv``.
+
+The domain keeps no data of its own: it answers from the store's index, so
+purging and merging happen in one place (:mod:`sphinx_spec.collect`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from docutils import nodes
+from docutils.nodes import Element
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.builders import Builder
+from sphinx.domains import Domain, ObjType
+from sphinx.environment import BuildEnvironment
+from sphinx.locale import get_translation
+from sphinx.roles import XRefRole
+from sphinx.util.nodes import make_refnode
+
+from sphinx_spec.collect import get_store
+from sphinx_spec.model import Flow, Spec
+from sphinx_spec.report import warn
+from sphinx_spec.store import Target
+
+_ = get_translation("sphinx_spec")
+
+#: role name → (object type, label); ``goal`` also finds non-goals.
+OBJECT_TYPES = {
+    "spec": "Spec",
+    "goal": "Goal",
+    "non-goal": "Non-goal",
+    "approach": "Approach",
+    "concession": "Concession",
+    "flow": "Flow",
+    "error": "Error path",
+    "diagram": "Diagram",
+    "question": "Open question",
+    "term": "Term",
+}
+
+
+class SpecDomain(Domain):
+    """Cross-references to specs and their objects, inside and across projects."""
+
+    name = "spec"
+    label = "Spec"
+    object_types = {
+        kind: ObjType(label, kind, "any") if kind != "non-goal" else ObjType(label, kind, "goal", "any")
+        for kind, label in OBJECT_TYPES.items()
+    }
+    roles = {kind: XRefRole(innernodeclass=nodes.inline, warn_dangling=True) for kind in OBJECT_TYPES}
+    initial_data: dict[str, Any] = {}
+    data_version = 1
+
+    def clear_doc(self, docname: str) -> None:
+        """Nothing to do: the store purges itself on ``env-purge-doc``."""
+
+    def merge_domaindata(self, docnames: set[str], otherdata: dict[str, Any]) -> None:
+        """Nothing to do: the store merges itself on ``env-merge-info``."""
+
+    def resolve_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        typ: str,
+        target: str,
+        node: addnodes.pending_xref,
+        contnode: Element,
+    ) -> Element | None:
+        found = get_store(env).index.resolve(typ, target, node.get("refdoc", fromdocname))
+        if found is None:
+            return None
+        return self.link(builder, fromdocname, found, node, contnode)
+
+    def resolve_any_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        target: str,
+        node: addnodes.pending_xref,
+        contnode: Element,
+    ) -> list[tuple[str, Element]]:
+        found = get_store(env).index.resolve_any(target, node.get("refdoc", fromdocname))
+        return [
+            (f"spec:{'spec' if isinstance(obj, Spec) else obj.kind}", self.link(builder, fromdocname, obj, node, contnode))
+            for obj in found
+        ]
+
+    def link(
+        self,
+        builder: Builder,
+        fromdocname: str,
+        found: Target,
+        node: addnodes.pending_xref,
+        contnode: Element,
+    ) -> Element:
+        """A reference to *found*; the link text is its title unless the author gave one."""
+        anchor = found.anchor
+        step = node.get("spec_step")
+        if isinstance(found, Flow) and step and 0 < step <= len(found.steps):
+            anchor = found.step_anchor(step)
+        if not node.get("refexplicit"):
+            title = found.title if not step else f"{found.title}, step {step}"
+            contnode = nodes.inline(title, title, classes=contnode.get("classes", []))
+        tooltip = found.id if isinstance(found, Spec) else found.full_id
+        return make_refnode(builder, fromdocname, found.docname, anchor, contnode, tooltip)
+
+    def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
+        index = get_store(self.env).index
+        for spec_id, spec in sorted(index.specs.items()):
+            yield spec_id, spec.title, "spec", spec.docname, spec.anchor, 1
+        for (kind, full_id), obj in sorted(index.objects.items()):
+            yield full_id, obj.title, kind, obj.docname, obj.anchor, 1
+
+    def get_full_qualified_name(self, node: Element) -> str | None:
+        return node.get("reftarget")
+
+
+def warn_unresolved(app: Sphinx, domain: Domain, node: addnodes.pending_xref) -> bool | None:
+    """Report a dangling ``spec`` reference as ``spec.ref``, at the reference."""
+    if domain is None or domain.name != "spec":
+        return None
+    kind = OBJECT_TYPES.get(node["reftype"], node["reftype"])
+    warn(f"unknown {str(_(kind)).lower()} id {node['reftarget']!r}", "ref", node)
+    return True
+
+
+def setup_domain(app: Sphinx) -> None:
+    app.add_domain(SpecDomain)
+    app.connect("warn-missing-reference", warn_unresolved)

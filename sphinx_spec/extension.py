@@ -1,0 +1,39 @@
+"""Wire every feature module into Sphinx."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.util.typing import ExtensionMetadata
+
+from sphinx_spec.checks import setup_checks
+from sphinx_spec.collect import setup_collect
+from sphinx_spec.config import setup_config
+from sphinx_spec.directives import setup_directives
+from sphinx_spec.domain import setup_domain
+from sphinx_spec.styles import setup_styles
+from sphinx_spec.transforms import setup_transforms
+
+#: Bump whenever the stored records change shape, so old pickles are discarded.
+ENV_VERSION = 1
+
+PACKAGE_DIR = Path(__file__).parent
+
+
+def setup_extension(app: Sphinx, version: str) -> ExtensionMetadata:
+    app.setup_extension("sphinxcontrib.mermaid")
+    app.add_message_catalog("sphinx_spec", str(PACKAGE_DIR / "locale"))
+    setup_config(app)
+    setup_directives(app)
+    setup_collect(app)
+    setup_checks(app)
+    setup_domain(app)
+    setup_transforms(app)
+    setup_styles(app)
+    return {
+        "version": version,
+        "env_version": ENV_VERSION,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -1,0 +1,241 @@
+"""The records sphinx-spec collects, their enumerations and id rules.
+
+Pure Python: nothing here imports Sphinx or docutils, so the records pickle
+cleanly with the build environment and merge across parallel readers.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+SPEC_STATUSES = ("draft", "review", "accepted", "implemented", "deprecated", "superseded", "rejected")
+APPROACH_STATUSES = ("chosen", "proposed", "rejected", "deferred")
+CONCESSION_KINDS = ("edge-case", "concession", "limitation", "risk", "deferred", "debt")
+SEVERITIES = ("low", "medium", "high")
+QUESTION_STATUSES = ("open", "answered", "deferred")
+DIAGRAM_KINDS = ("class", "sequence", "state", "flowchart", "er", "other")
+
+ID_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*\Z")
+
+
+def is_valid_id(value: str) -> bool:
+    """Whether *value* is a legal spec or object id."""
+    return bool(ID_PATTERN.match(value))
+
+
+def slugify(title: str) -> str:
+    """A stable id derived from a title: ``"Clock skew (EU)"`` → ``"clock-skew-eu"``."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    if not slug:
+        return "item"
+    return slug if slug[0].isalpha() else f"n{slug}"
+
+
+def split_list(value: str | None) -> tuple[str, ...]:
+    """Split a comma-separated option value into trimmed, non-empty items."""
+    if not value:
+        return ()
+    return tuple(item.strip() for item in value.split(",") if item.strip())
+
+
+def parse_date(value: str) -> datetime.date | None:
+    """An ISO date (``YYYY-MM-DD``), or ``None`` when *value* is not one."""
+    try:
+        return datetime.date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Located:
+    """Where a record was written: its document, line and HTML anchor."""
+
+    docname: str
+    lineno: int
+    anchor: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Spec(Located):
+    """One spec: the ``spec`` directive of a document."""
+
+    id: str
+    title: str
+    status: str = "draft"
+    owners: tuple[str, ...] = ()
+    stakeholders: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    created: str = ""
+    updated: str = ""
+    supersedes: tuple[str, ...] = ()
+    depends_on: tuple[str, ...] = ()
+    summary: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SpecObject(Located):
+    """A structured part of a spec; its id is local to the spec."""
+
+    kind: ClassVar[str] = "object"
+    label: ClassVar[str] = "Object"
+
+    local_id: str
+    title: str
+    spec_id: str = ""
+    id_explicit: bool = True
+    text: str = ""
+
+    @property
+    def full_id(self) -> str:
+        return f"{self.spec_id}.{self.local_id}" if self.spec_id else self.local_id
+
+
+@dataclass(frozen=True, kw_only=True)
+class Goal(SpecObject):
+    kind: ClassVar[str] = "goal"
+    label: ClassVar[str] = "Goal"
+    metric: str = ""
+    baseline: str = ""
+    target: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class NonGoal(SpecObject):
+    kind: ClassVar[str] = "non-goal"
+    label: ClassVar[str] = "Non-goal"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Approach(SpecObject):
+    kind: ClassVar[str] = "approach"
+    label: ClassVar[str] = "Approach"
+    decision: str = ""
+    rationale: str = ""
+    impact: str = ""
+    alternatives: tuple[str, ...] = ()
+    status: str = "chosen"
+    revisit: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Concession(SpecObject):
+    kind: ClassVar[str] = "concession"
+    label: ClassVar[str] = "Concession"
+    category: str = "concession"
+    severity: str = ""
+    owner: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Flow(SpecObject):
+    kind: ClassVar[str] = "flow"
+    label: ClassVar[str] = "Flow"
+    actor: str = ""
+    precondition: str = ""
+    postcondition: str = ""
+    steps: tuple[str, ...] = ()
+    diagram: str = ""
+
+    def step_anchor(self, step: int) -> str:
+        return f"{self.anchor}-step-{step}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ErrorPath(SpecObject):
+    """An alternate or error path; its title is the condition."""
+
+    kind: ClassVar[str] = "error"
+    label: ClassVar[str] = "Error path"
+    flow: str = ""
+    step: int | None = None
+    action: str = ""
+    feedback: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Diagram(SpecObject):
+    kind: ClassVar[str] = "diagram"
+    label: ClassVar[str] = "Diagram"
+    diagram_kind: str = "other"
+    source: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class OpenQuestion(SpecObject):
+    kind: ClassVar[str] = "question"
+    label: ClassVar[str] = "Open question"
+    owner: str = ""
+    status: str = "open"
+    blocking: bool = False
+    due: str = ""
+    answer: str = ""
+    resolved_by: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Term(SpecObject):
+    kind: ClassVar[str] = "term"
+    label: ClassVar[str] = "Term"
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.title, *self.aliases)
+
+
+OBJECT_CLASSES: dict[str, type[SpecObject]] = {
+    cls.kind: cls
+    for cls in (Goal, NonGoal, Approach, Concession, Flow, ErrorPath, Diagram, OpenQuestion, Term)
+}
+
+
+@dataclass(frozen=True)
+class SpecCounts:
+    """The live counts a spec card shows."""
+
+    approaches: int = 0
+    error_paths: int = 0
+    questions: int = 0
+    questions_open: int = 0
+    questions_blocking: int = 0
+    terms: int = 0
+    diagrams: int = 0
+
+
+def count_objects(objects: list[SpecObject]) -> SpecCounts:
+    """Count one spec's objects for its card."""
+    questions = [obj for obj in objects if isinstance(obj, OpenQuestion)]
+    open_questions = [q for q in questions if q.status == "open"]
+    return SpecCounts(
+        approaches=sum(isinstance(obj, Approach) for obj in objects),
+        error_paths=sum(isinstance(obj, ErrorPath) for obj in objects),
+        questions=len(questions),
+        questions_open=len(open_questions),
+        questions_blocking=sum(q.blocking for q in open_questions),
+        terms=sum(isinstance(obj, Term) for obj in objects),
+        diagrams=sum(isinstance(obj, Diagram) for obj in objects),
+    )
+
+
+@dataclass
+class Relations:
+    """Reverse links between specs, computed from the whole project."""
+
+    superseded_by: dict[str, list[str]] = field(default_factory=dict)
+    depended_on_by: dict[str, list[str]] = field(default_factory=dict)
+
+
+def reverse_relations(specs: list[Spec]) -> Relations:
+    """Invert every spec's ``supersedes`` and ``depends-on`` lists."""
+    relations = Relations()
+    for spec in specs:
+        for target in spec.supersedes:
+            relations.superseded_by.setdefault(target, []).append(spec.id)
+        for target in spec.depends_on:
+            relations.depended_on_by.setdefault(target, []).append(spec.id)
+    return relations

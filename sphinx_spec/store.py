@@ -1,0 +1,201 @@
+"""The per-document store of spec records and the indexes derived from it.
+
+Everything read from a document is kept under that document's name, so that
+purging a document and merging a parallel reader's results are one line each.
+Cross-document data (id lookups, reverse links, counts) lives in
+:class:`SpecIndex`, computed once from the whole store after reading.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import Any, NamedTuple
+
+from sphinx_spec.model import (
+    NonGoal,
+    Spec,
+    SpecCounts,
+    SpecObject,
+    Term,
+    count_objects,
+    reverse_relations,
+)
+
+
+class Reference(NamedTuple):
+    """A cross-reference a document makes: ``(role kind, target)``."""
+
+    kind: str
+    target: str
+
+
+Target = Spec | SpecObject
+
+
+class SpecIndex:
+    """Lookups over the whole project, rebuilt whenever the store changes."""
+
+    def __init__(self, specs: dict[str, Spec], objects: dict[str, list[SpecObject]]) -> None:
+        self.spec_of_doc = specs
+        self.specs: dict[str, Spec] = {}
+        self.duplicate_specs: list[Spec] = []
+        for docname in sorted(specs):
+            self._add_spec(specs[docname])
+        self.objects: dict[tuple[str, str], SpecObject] = {}
+        self.by_spec: dict[str, list[SpecObject]] = {}
+        self.terms_by_name: dict[str, list[Term]] = {}
+        for docname in sorted(objects):
+            for obj in objects[docname]:
+                self._add_object(obj)
+        self.relations = reverse_relations([self.specs[key] for key in sorted(self.specs)])
+        self.counts = {key: count_objects(objs) for key, objs in self.by_spec.items()}
+
+    def _add_spec(self, spec: Spec) -> None:
+        if spec.id in self.specs:
+            self.duplicate_specs.append(spec)
+        else:
+            self.specs[spec.id] = spec
+
+    def _add_object(self, obj: SpecObject) -> None:
+        if self.specs.get(obj.spec_id, None) is None or self.specs[obj.spec_id].docname != obj.docname:
+            return  # its spec lost a duplicate-id contest; the spec is warned about
+        self.objects[obj.kind, obj.full_id] = obj
+        self.by_spec.setdefault(obj.spec_id, []).append(obj)
+        if isinstance(obj, Term):
+            for name in obj.names:
+                self.terms_by_name.setdefault(name.lower(), []).append(obj)
+
+    def counts_for(self, spec_id: str) -> SpecCounts:
+        return self.counts.get(spec_id, SpecCounts())
+
+    def objects_of(self, spec_id: str, kind: str | None = None) -> list[SpecObject]:
+        objects = self.by_spec.get(spec_id, [])
+        return [obj for obj in objects if kind is None or obj.kind == kind]
+
+    def resolve(self, kind: str, target: str, from_docname: str | None) -> Target | None:
+        """Find the object a role of *kind* names by *target*.
+
+        *target* is a spec id, a full id (``SPEC.local``), or, inside a
+        spec's document, a local id; terms also resolve by name or alias.
+        """
+        if kind == "spec":
+            return self.specs.get(target)
+        if kind == "goal":
+            return self.resolve("goal-only", target, from_docname) or self.resolve(
+                NonGoal.kind, target, from_docname
+            )
+        kind = "goal" if kind == "goal-only" else kind
+        found = self.objects.get((kind, target))
+        current = self.spec_of_doc.get(from_docname or "")
+        if found is None and current is not None:
+            found = self.objects.get((kind, f"{current.id}.{target}"))
+        if found is None and kind == Term.kind:
+            found = self._term_by_name(target, current)
+        return found
+
+    def _term_by_name(self, name: str, current: Spec | None) -> Term | None:
+        candidates = self.terms_by_name.get(name.lower(), [])
+        local = [term for term in candidates if current and term.spec_id == current.id]
+        return (local or candidates or [None])[0]
+
+    def resolve_any(self, target: str, from_docname: str | None) -> list[Target]:
+        kinds = ("spec", "goal", "non-goal", "approach", "concession", "flow", "error")
+        kinds += ("diagram", "question", "term")
+        found = (self.resolve(kind, target, from_docname) for kind in kinds)
+        unique: dict[tuple[str, str], Target] = {}
+        for obj in found:
+            if obj is not None:
+                unique[obj.docname, obj.anchor] = obj
+        return list(unique.values())
+
+
+def _describe(target: Target | None) -> tuple[str, ...] | None:
+    if target is None:
+        return None
+    return (target.docname, target.anchor, target.title)
+
+
+class SpecStore:
+    """Every spec record, keyed by the document that defines it."""
+
+    def __init__(self) -> None:
+        self.specs: dict[str, Spec] = {}
+        self.objects: dict[str, list[SpecObject]] = {}
+        self.references: dict[str, frozenset[Reference]] = {}
+        self.fingerprints: dict[str, str] = {}
+        self._index: SpecIndex | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_index"] = None
+        return state
+
+    # -- per-document records ----------------------------------------------
+
+    def add_spec(self, spec: Spec) -> None:
+        self.specs[spec.docname] = spec
+        self._index = None
+
+    def add_objects(self, docname: str, objects: list[SpecObject]) -> None:
+        self.objects[docname] = objects
+        self._index = None
+
+    def note_references(self, docname: str, references: Iterable[Reference]) -> None:
+        self.references[docname] = frozenset(references)
+
+    def purge(self, docname: str) -> None:
+        for table in (self.specs, self.objects, self.references):
+            table.pop(docname, None)
+        self._index = None
+
+    def merge(self, docnames: set[str], other: SpecStore) -> None:
+        for table, theirs in (
+            (self.specs, other.specs),
+            (self.objects, other.objects),
+            (self.references, other.references),
+        ):
+            table.update({doc: value for doc, value in theirs.items() if doc in docnames})
+        self._index = None
+
+    # -- derived data --------------------------------------------------------
+
+    @property
+    def index(self) -> SpecIndex:
+        if self._index is None:
+            self._index = SpecIndex(self.specs, self.objects)
+        return self._index
+
+    def fingerprint(self, docname: str) -> str:
+        """A digest of the cross-document data *docname* displays.
+
+        When it changes, the document's page must be written again although
+        its source did not change (a reverse link, a link target's title…).
+        """
+        index = self.index
+        shown: list[object] = []
+        spec = self.specs.get(docname)
+        if spec is not None:
+            related = (
+                *spec.supersedes,
+                *spec.depends_on,
+                *index.relations.superseded_by.get(spec.id, []),
+                *index.relations.depended_on_by.get(spec.id, []),
+            )
+            shown.append(("card", related, [_describe(index.specs.get(i)) for i in related]))
+        for ref in sorted(self.references.get(docname, ())):
+            shown.append((ref, _describe_reference(index, ref, docname)))
+        return hashlib.sha1(repr(shown).encode()).hexdigest()
+
+    def outdated_by_others(self, all_docs: Iterable[str]) -> list[str]:
+        """Documents whose displayed cross-document data changed; remembers the new state."""
+        fresh = {docname: self.fingerprint(docname) for docname in all_docs}
+        changed = [doc for doc, digest in fresh.items() if self.fingerprints.get(doc) != digest]
+        self.fingerprints = fresh
+        return sorted(changed)
+
+
+def _describe_reference(index: SpecIndex, ref: Reference, docname: str) -> object:
+    if ref.kind == "any":
+        return [_describe(t) for t in index.resolve_any(ref.target, docname)]
+    return _describe(index.resolve(ref.kind, ref.target, docname))

@@ -1,0 +1,36 @@
+"""CSS for HTML builders, added only to pages that show spec objects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+
+STATIC_DIR = Path(__file__).parent / "static"
+CSS_FILE = "sphinx-spec.css"
+SPEC_CLASSES = {"spec-card", "spec-object"}
+
+
+def add_static_path(app: Sphinx) -> None:
+    if app.builder.format == "html":
+        app.config.html_static_path.append(str(STATIC_DIR))
+
+
+def has_spec_nodes(doctree: nodes.document) -> bool:
+    return any(
+        SPEC_CLASSES.intersection(node["classes"]) for node in doctree.findall(nodes.container)
+    )
+
+
+def add_css_to_page(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    if doctree is not None and has_spec_nodes(doctree):
+        app.add_css_file(CSS_FILE)
+
+
+def setup_styles(app: Sphinx) -> None:
+    app.connect("builder-inited", add_static_path)
+    app.connect("html-page-context", add_css_to_page)

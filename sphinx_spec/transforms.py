@@ -1,0 +1,133 @@
+"""Post-transforms: placeholder and builder-specific nodes → standard docutils nodes.
+
+They run per page at write time, after the whole project has been read, so
+the spec card can show cross-document data, and every builder receives only
+nodes it knows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.locale import get_translation
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinxcontrib.mermaid import mermaid
+
+from sphinx_spec.collect import get_store
+from sphinx_spec.directives.base import fields, spec_xref
+from sphinx_spec.model import Spec
+from sphinx_spec.nodes import spec_card_details
+from sphinx_spec.store import SpecIndex
+
+_ = get_translation("sphinx_spec")
+
+
+def spec_links(ids: list[str] | tuple[str, ...], docname: str) -> nodes.inline | None:
+    """Comma-separated links to specs, shown by id."""
+    if not ids:
+        return None
+    links = nodes.inline()
+    for n, spec_id in enumerate(ids):
+        if n:
+            links += nodes.Text(", ")
+        links += spec_xref("spec", spec_id, docname, spec_id, explicit=True)
+    return links
+
+
+def questions_summary(index: SpecIndex, spec: Spec) -> str:
+    counts = index.counts_for(spec.id)
+    text = str(_("%(open)d open of %(total)d")) % {"open": counts.questions_open, "total": counts.questions}
+    if counts.questions_blocking:
+        text += str(_(", %(blocking)d blocking")) % {"blocking": counts.questions_blocking}
+    return text
+
+
+def card_fields(spec: Spec, index: SpecIndex, docname: str) -> list[nodes.field_list]:
+    """The card's fields: metadata, links both ways, live counts."""
+    relations = index.relations
+    counts = index.counts_for(spec.id)
+    return fields(
+        [
+            (str(_("Owners")), ", ".join(spec.owners)),
+            (str(_("Stakeholders")), ", ".join(spec.stakeholders)),
+            (str(_("Tags")), ", ".join(spec.tags)),
+            (str(_("Created")), spec.created),
+            (str(_("Updated")), spec.updated),
+            (str(_("Supersedes")), spec_links(spec.supersedes, docname)),
+            (str(_("Superseded by")), spec_links(relations.superseded_by.get(spec.id, []), docname)),
+            (str(_("Depends on")), spec_links(spec.depends_on, docname)),
+            (str(_("Depended on by")), spec_links(relations.depended_on_by.get(spec.id, []), docname)),
+            (str(_("Approaches")), str(counts.approaches)),
+            (str(_("Error paths")), str(counts.error_paths)),
+            (str(_("Open questions")), questions_summary(index, spec)),
+            (str(_("Terms")), str(counts.terms)),
+            (str(_("Diagrams")), str(counts.diagrams)),
+        ]
+    )
+
+
+def superseded_banner(superseders: list[str], docname: str) -> nodes.admonition:
+    title = str(_("Superseded"))
+    text = nodes.paragraph("", str(_("This spec is superseded by ")))
+    text += spec_links(superseders, docname) or nodes.Text("")
+    text += nodes.Text(".")
+    return nodes.admonition("", nodes.title(title, title), text, classes=["spec-superseded"])
+
+
+class RenderSpecCards(SphinxPostTransform):
+    """Replace each ``spec_card_details`` with the banner, links and counts.
+
+    Priority 5: the ``pending_xref`` nodes it adds are resolved by Sphinx's
+    own resolver at priority 10.
+    """
+
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        index = get_store(self.env).index
+        for details in list(self.document.findall(spec_card_details)):
+            spec: Spec = details["spec"]
+            registered = index.specs.get(spec.id)
+            live = registered is not None and registered.docname == spec.docname and bool(spec.anchor)
+            rendered: list[nodes.Node] = []
+            superseders = index.relations.superseded_by.get(spec.id, []) if live else []
+            if superseders:
+                rendered.append(superseded_banner(superseders, spec.docname))
+            rendered += card_fields(spec, index if live else SpecIndex({}, {}), spec.docname)
+            details.replace_self(rendered)
+
+
+def diagram_fallback(node: mermaid) -> nodes.container:
+    """A captioned literal block of the Mermaid source, for builders without Mermaid."""
+    caption = node.get("spec_caption", "")
+    code = node["code"]
+    block = nodes.literal_block(code, code, language="text")
+    wrapper = nodes.container("", literal_block=True, classes=["literal-block-wrapper"])
+    wrapper += nodes.caption(caption, caption)
+    wrapper += block
+    return wrapper
+
+
+def mermaid_renders(app: Sphinx) -> bool:
+    """Whether the current builder shows Mermaid (HTML pages, not e-books)."""
+    return app.builder.format == "html" and not app.builder.name.startswith("epub")
+
+
+class DegradeSpecDiagrams(SphinxPostTransform):
+    """Where Mermaid cannot render, show a spec diagram's source instead; no warning."""
+
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        if mermaid_renders(self.app):
+            return
+        for node in list(self.document.findall(mermaid)):
+            if "spec_caption" in node:
+                node.replace_self(diagram_fallback(node))
+
+
+def setup_transforms(app: Sphinx) -> None:
+    app.add_post_transform(RenderSpecCards)
+    app.add_post_transform(DegradeSpecDiagrams)
