@@ -25,7 +25,11 @@ def check_spec_links(index: SpecIndex, spec: Spec) -> None:
     for option, targets in (("supersedes", spec.supersedes), ("depends-on", spec.depends_on)):
         for target in targets:
             if target not in index.specs:
-                warn(f"spec {spec.id}: :{option}: names unknown spec {target!r}", "ref", (spec.docname, spec.lineno))
+                warn(
+                    f"spec {spec.id}: :{option}: names unknown spec {target!r}",
+                    "ref",
+                    (spec.docname, spec.lineno),
+                )
 
 
 def check_error_path(index: SpecIndex, error: ErrorPath) -> None:
@@ -34,7 +38,9 @@ def check_error_path(index: SpecIndex, error: ErrorPath) -> None:
     flow = index.resolve(Flow.kind, error.flow, error.docname)
     location = (error.docname, error.lineno)
     if not isinstance(flow, Flow):
-        warn(f"error path {error.full_id}: :flow: names unknown flow {error.flow!r}", "ref", location)
+        warn(
+            f"error path {error.full_id}: :flow: names unknown flow {error.flow!r}", "ref", location
+        )
     elif error.step is not None and error.step > len(flow.steps):
         warn(
             f"error path {error.full_id}: :step: {error.step} is past the last step "
@@ -45,7 +51,10 @@ def check_error_path(index: SpecIndex, error: ErrorPath) -> None:
 
 
 def check_question(index: SpecIndex, question: OpenQuestion) -> None:
-    if question.resolved_by and index.resolve("approach", question.resolved_by, question.docname) is None:
+    if (
+        question.resolved_by
+        and index.resolve("approach", question.resolved_by, question.docname) is None
+    ):
         warn(
             f"open question {question.full_id}: :resolved-by: names unknown approach "
             f"{question.resolved_by!r}",

@@ -91,7 +91,9 @@ class CollectSpecRecords(SphinxTransform):
                     (record.docname, record.lineno),
                 )
             elif record.id:
-                registered = dataclasses.replace(record, anchor=self.anchor(node, f"spec-{record.id}"))
+                registered = dataclasses.replace(
+                    record, anchor=self.anchor(node, f"spec-{record.id}")
+                )
                 store.add_spec(registered)
                 for details in node.findall(spec_card_details):
                     details["spec"] = registered

@@ -7,6 +7,7 @@ purging and merging happen in one place (:mod:`sphinx_spec.collect`).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from docutils import nodes
@@ -48,17 +49,20 @@ class SpecDomain(Domain):
     name = "spec"
     label = "Spec"
     object_types = {
-        kind: ObjType(label, kind, "any") if kind != "non-goal" else ObjType(label, kind, "goal", "any")
+        kind: ObjType(label, kind, "any")
+        if kind != "non-goal"
+        else ObjType(label, kind, "goal", "any")
         for kind, label in OBJECT_TYPES.items()
     }
-    roles = {kind: XRefRole(innernodeclass=nodes.inline, warn_dangling=True) for kind in OBJECT_TYPES}
-    initial_data: dict[str, Any] = {}
+    roles = {
+        kind: XRefRole(innernodeclass=nodes.inline, warn_dangling=True) for kind in OBJECT_TYPES
+    }
     data_version = 1
 
     def clear_doc(self, docname: str) -> None:
         """Nothing to do: the store purges itself on ``env-purge-doc``."""
 
-    def merge_domaindata(self, docnames: set[str], otherdata: dict[str, Any]) -> None:
+    def merge_domaindata(self, docnames: AbstractSet[str], otherdata: dict[str, Any]) -> None:
         """Nothing to do: the store merges itself on ``env-merge-info``."""
 
     def resolve_xref(
@@ -87,7 +91,10 @@ class SpecDomain(Domain):
     ) -> list[tuple[str, Element]]:
         found = get_store(env).index.resolve_any(target, node.get("refdoc", fromdocname))
         return [
-            (f"spec:{'spec' if isinstance(obj, Spec) else obj.kind}", self.link(builder, fromdocname, obj, node, contnode))
+            (
+                f"spec:{'spec' if isinstance(obj, Spec) else obj.kind}",
+                self.link(builder, fromdocname, obj, node, contnode),
+            )
             for obj in found
         ]
 

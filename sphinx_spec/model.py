@@ -12,7 +12,15 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-SPEC_STATUSES = ("draft", "review", "accepted", "implemented", "deprecated", "superseded", "rejected")
+SPEC_STATUSES = (
+    "draft",
+    "review",
+    "accepted",
+    "implemented",
+    "deprecated",
+    "superseded",
+    "rejected",
+)
 APPROACH_STATUSES = ("chosen", "proposed", "rejected", "deferred")
 CONCESSION_KINDS = ("edge-case", "concession", "limitation", "risk", "deferred", "debt")
 SEVERITIES = ("low", "medium", "high")

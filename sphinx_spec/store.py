@@ -32,6 +32,10 @@ class Reference(NamedTuple):
 
 Target = Spec | SpecObject
 
+#: Every kind a role can name, in the order ``:any:`` reports them.
+ALL_KINDS: tuple[str, ...] = ("spec", "goal", "non-goal", "approach", "concession", "flow")
+ALL_KINDS += ("error", "diagram", "question", "term")
+
 
 class SpecIndex:
     """Lookups over the whole project, rebuilt whenever the store changes."""
@@ -58,7 +62,10 @@ class SpecIndex:
             self.specs[spec.id] = spec
 
     def _add_object(self, obj: SpecObject) -> None:
-        if self.specs.get(obj.spec_id, None) is None or self.specs[obj.spec_id].docname != obj.docname:
+        if (
+            self.specs.get(obj.spec_id, None) is None
+            or self.specs[obj.spec_id].docname != obj.docname
+        ):
             return  # its spec lost a duplicate-id contest; the spec is warned about
         self.objects[obj.kind, obj.full_id] = obj
         self.by_spec.setdefault(obj.spec_id, []).append(obj)
@@ -97,12 +104,11 @@ class SpecIndex:
     def _term_by_name(self, name: str, current: Spec | None) -> Term | None:
         candidates = self.terms_by_name.get(name.lower(), [])
         local = [term for term in candidates if current and term.spec_id == current.id]
-        return (local or candidates or [None])[0]
+        found = local or candidates
+        return found[0] if found else None
 
     def resolve_any(self, target: str, from_docname: str | None) -> list[Target]:
-        kinds = ("spec", "goal", "non-goal", "approach", "concession", "flow", "error")
-        kinds += ("diagram", "question", "term")
-        found = (self.resolve(kind, target, from_docname) for kind in kinds)
+        found = (self.resolve(kind, target, from_docname) for kind in ALL_KINDS)
         unique: dict[tuple[str, str], Target] = {}
         for obj in found:
             if obj is not None:
@@ -144,18 +150,18 @@ class SpecStore:
     def note_references(self, docname: str, references: Iterable[Reference]) -> None:
         self.references[docname] = frozenset(references)
 
+    def tables(self) -> tuple[dict[str, Any], ...]:
+        """The per-document tables, all keyed by docname."""
+        return (self.specs, self.objects, self.references)
+
     def purge(self, docname: str) -> None:
-        for table in (self.specs, self.objects, self.references):
+        for table in self.tables():
             table.pop(docname, None)
         self._index = None
 
     def merge(self, docnames: set[str], other: SpecStore) -> None:
-        for table, theirs in (
-            (self.specs, other.specs),
-            (self.objects, other.objects),
-            (self.references, other.references),
-        ):
-            table.update({doc: value for doc, value in theirs.items() if doc in docnames})
+        for mine, theirs in zip(self.tables(), other.tables(), strict=True):
+            mine.update({doc: value for doc, value in theirs.items() if doc in docnames})
         self._index = None
 
     # -- derived data --------------------------------------------------------

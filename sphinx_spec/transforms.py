@@ -38,7 +38,10 @@ def spec_links(ids: list[str] | tuple[str, ...], docname: str) -> nodes.inline |
 
 def questions_summary(index: SpecIndex, spec: Spec) -> str:
     counts = index.counts_for(spec.id)
-    text = str(_("%(open)d open of %(total)d")) % {"open": counts.questions_open, "total": counts.questions}
+    text = str(_("%(open)d open of %(total)d")) % {
+        "open": counts.questions_open,
+        "total": counts.questions,
+    }
     if counts.questions_blocking:
         text += str(_(", %(blocking)d blocking")) % {"blocking": counts.questions_blocking}
     return text
@@ -56,9 +59,15 @@ def card_fields(spec: Spec, index: SpecIndex, docname: str) -> list[nodes.field_
             (str(_("Created")), spec.created),
             (str(_("Updated")), spec.updated),
             (str(_("Supersedes")), spec_links(spec.supersedes, docname)),
-            (str(_("Superseded by")), spec_links(relations.superseded_by.get(spec.id, []), docname)),
+            (
+                str(_("Superseded by")),
+                spec_links(relations.superseded_by.get(spec.id, []), docname),
+            ),
             (str(_("Depends on")), spec_links(spec.depends_on, docname)),
-            (str(_("Depended on by")), spec_links(relations.depended_on_by.get(spec.id, []), docname)),
+            (
+                str(_("Depended on by")),
+                spec_links(relations.depended_on_by.get(spec.id, []), docname),
+            ),
             (str(_("Approaches")), str(counts.approaches)),
             (str(_("Error paths")), str(counts.error_paths)),
             (str(_("Open questions")), questions_summary(index, spec)),
@@ -90,7 +99,9 @@ class RenderSpecCards(SphinxPostTransform):
         for details in list(self.document.findall(spec_card_details)):
             spec: Spec = details["spec"]
             registered = index.specs.get(spec.id)
-            live = registered is not None and registered.docname == spec.docname and bool(spec.anchor)
+            live = (
+                registered is not None and registered.docname == spec.docname and bool(spec.anchor)
+            )
             rendered: list[nodes.Node] = []
             superseders = index.relations.superseded_by.get(spec.id, []) if live else []
             if superseders:
@@ -105,6 +116,7 @@ def diagram_fallback(node: mermaid) -> nodes.container:
     code = node["code"]
     block = nodes.literal_block(code, code, language="text")
     wrapper = nodes.container("", literal_block=True, classes=["literal-block-wrapper"])
+    wrapper["ids"] = [f"{anchor}-source" for anchor in node.parent.get("ids", [])[:1]]
     wrapper += nodes.caption(caption, caption)
     wrapper += block
     return wrapper

@@ -150,7 +150,7 @@ class ConcessionDirective(ObjectDirective):
             "owner": self.text("owner"),
         }
 
-    def label(self, record: Concession) -> str:
+    def label(self, record: Any) -> str:
         return str(_(record.category.replace("-", " ").capitalize()))
 
     def rows(self, record: Concession) -> Rows:

@@ -23,8 +23,15 @@ class SpecDirective(SpecDirectiveBase):
     option_spec: ClassVar[dict[str, Any]] = {
         name: unchanged
         for name in (
-            "id", "status", "owners", "stakeholders", "tags",
-            "created", "updated", "supersedes", "depends-on",
+            "id",
+            "status",
+            "owners",
+            "stakeholders",
+            "tags",
+            "created",
+            "updated",
+            "supersedes",
+            "depends-on",
         )
     }
 
