@@ -22,25 +22,14 @@ from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
 from sphinx_spec.collect import get_store
-from sphinx_spec.model import Flow, Spec
+from sphinx_spec.model import OBJECT_CLASSES, Flow, Spec
 from sphinx_spec.report import warn
 from sphinx_spec.store import Target
 
 _ = get_translation("sphinx_spec")
 
-#: role name → (object type, label); ``goal`` also finds non-goals.
-OBJECT_TYPES = {
-    "spec": "Spec",
-    "goal": "Goal",
-    "non-goal": "Non-goal",
-    "approach": "Approach",
-    "concession": "Concession",
-    "flow": "Flow",
-    "error": "Error path",
-    "diagram": "Diagram",
-    "question": "Open question",
-    "term": "Term",
-}
+#: role name → label; the role names are the object kinds.
+OBJECT_TYPES = {"spec": "Spec", **{kind: cls.label for kind, cls in OBJECT_CLASSES.items()}}
 
 
 class SpecDomain(Domain):

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from sphinx_spec.model import (
+    OBJECT_CLASSES,
     NonGoal,
     Spec,
     SpecCounts,
@@ -33,8 +34,7 @@ class Reference(NamedTuple):
 Target = Spec | SpecObject
 
 #: Every kind a role can name, in the order ``:any:`` reports them.
-ALL_KINDS: tuple[str, ...] = ("spec", "goal", "non-goal", "approach", "concession", "flow")
-ALL_KINDS += ("error", "diagram", "question", "term")
+ALL_KINDS = ("spec", *OBJECT_CLASSES)
 
 
 class SpecIndex:
