@@ -30,14 +30,38 @@ def text_option(value: str | None) -> str:
     return (value or "").strip()
 
 
+class OptionSpec(dict[str, Any]):
+    """An ``option_spec`` that lets unknown options through to the directive.
+
+    docutils would drop the whole directive over an unknown option; this way
+    it becomes a located ``spec.option`` warning and the directive renders.
+    """
+
+    def __missing__(self, name: str) -> Any:
+        return directives.unchanged
+
+    @classmethod
+    def of(cls, *names: str) -> OptionSpec:
+        return cls((name, directives.unchanged) for name in names)
+
+
 class SpecDirectiveBase(SphinxDirective):
-    """Shared option checks; subclasses build one record and its nodes."""
+    """Shared option checks; subclasses build one record and its nodes in ``render``."""
 
     has_content = True
     required_arguments = 1
     final_argument_whitespace = True
-    option_spec: ClassVar[dict[str, Any]] = {}
-    directive_label: ClassVar[str] = ""
+    option_spec: ClassVar[dict[str, Any]] = OptionSpec()
+
+    def run(self) -> list[nodes.Node]:
+        for name in self.options:
+            if name not in self.option_spec:
+                known = ", ".join(f":{known}:" for known in self.option_spec)
+                self.warn_option(f"unknown option :{name}: (known: {known}); ignored")
+        return self.render()
+
+    def render(self) -> list[nodes.Node]:
+        raise NotImplementedError
 
     @property
     def location(self) -> tuple[str, int]:
@@ -171,6 +195,3 @@ def spec_xref(
         **attrs,
     )
     return ref
-
-
-unchanged = directives.unchanged

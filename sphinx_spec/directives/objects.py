@@ -13,6 +13,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from sphinx_spec.directives.base import (
+    OptionSpec,
     SpecDirectiveBase,
     _,
     fields,
@@ -20,7 +21,6 @@ from sphinx_spec.directives.base import (
     plain_text,
     spec_xref,
     title_line,
-    unchanged,
 )
 from sphinx_spec.model import (
     APPROACH_STATUSES,
@@ -49,9 +49,9 @@ class ObjectDirective(SpecDirectiveBase):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls.option_spec = {name: unchanged for name in ("id", *cls.extra_options)}
+        cls.option_spec = OptionSpec.of("id", *cls.extra_options)
 
-    def run(self) -> list[nodes.Node]:
+    def render(self) -> list[nodes.Node]:
         body = self.parse_body()
         local_id, explicit = self.own_id(self.derived_id())
         record = self.record_class(

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from sphinx_spec.directives.base import SpecDirectiveBase, plain_text, unchanged
+from sphinx_spec.directives.base import OptionSpec, SpecDirectiveBase, plain_text
 from sphinx_spec.model import Spec, is_valid_id, slugify, split_list
 from sphinx_spec.nodes import spec_card_details
 
@@ -20,22 +20,12 @@ class SpecDirective(SpecDirectiveBase):
     the card post-transform fills in the reverse links and counts.
     """
 
-    option_spec: ClassVar[dict[str, Any]] = {
-        name: unchanged
-        for name in (
-            "id",
-            "status",
-            "owners",
-            "stakeholders",
-            "tags",
-            "created",
-            "updated",
-            "supersedes",
-            "depends-on",
-        )
-    }
+    option_spec: ClassVar[dict[str, Any]] = OptionSpec.of(
+        "id", "status", "owners", "stakeholders", "tags",
+        "created", "updated", "supersedes", "depends-on",
+    )  # fmt: skip
 
-    def run(self) -> list[nodes.Node]:
+    def render(self) -> list[nodes.Node]:
         record = self.make_record(self.parse_body())
         card = nodes.container(
             "",

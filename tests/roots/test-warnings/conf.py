@@ -1,0 +1,7 @@
+"""A project where every directive is misused once, for located warnings."""
+
+project = "warnings"
+extensions = ["myst_parser", "sphinx_spec"]
+myst_enable_extensions = ["colon_fence"]
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+exclude_patterns = ["_build"]
