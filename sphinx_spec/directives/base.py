@@ -49,11 +49,13 @@ class SpecDirectiveBase(SphinxDirective):
     """Shared option checks; subclasses build one record and its nodes in ``render``."""
 
     has_content = True
-    required_arguments = 1
+    optional_arguments = 1
     final_argument_whitespace = True
     option_spec: ClassVar[dict[str, Any]] = OptionSpec()
 
     def run(self) -> list[nodes.Node]:
+        if not self.title:
+            self.warn_option("needs a title as its argument")
         for name in self.options:
             if name not in self.option_spec:
                 known = ", ".join(f":{known}:" for known in self.option_spec)
@@ -69,7 +71,7 @@ class SpecDirectiveBase(SphinxDirective):
 
     @property
     def title(self) -> str:
-        return " ".join(self.arguments[0].split())
+        return " ".join(self.arguments[0].split()) if self.arguments else ""
 
     def warn_option(self, message: str) -> None:
         warn(f"{self.name}: {message}", "option", self.location)
