@@ -117,20 +117,19 @@ class CollectSpecRecords(SphinxTransform):
             )
             show_id(node, final.local_id)
             if isinstance(final, Flow) and final.anchor:
-                anchor_steps(node, final)
+                anchor_steps(self.document, node, final)
             if local_id:
                 collected.append(final)
         return collected
 
     def anchor(self, node: nodes.Element, name: str) -> str:
-        """A stable anchor from *name*, unique in this document."""
+        """A stable anchor from *name*, unique in this document, as a target in *node*."""
         base = nodes.make_id(name)
         anchor, n = base, 1
         while anchor in self.document.ids:
             n += 1
             anchor = f"{base}-{n}"
-        node["ids"].append(anchor)
-        self.document.ids[anchor] = node
+        add_target(self.document, node, anchor)
         return anchor
 
 
@@ -186,11 +185,19 @@ def show_id(node: nodes.Element, local_id: str) -> None:
             return
 
 
-def anchor_steps(node: nodes.Element, flow: Flow) -> None:
+def add_target(document: nodes.document, node: nodes.Element, anchor: str) -> None:
+    """Anchor *node* with a leading ``target``: every writer, LaTeX included, emits one."""
+    target = nodes.target("", "", ids=[anchor])
+    node.insert(0, target)
+    document.ids[anchor] = target
+
+
+def anchor_steps(document: nodes.document, node: nodes.Element, flow: Flow) -> None:
     for steps in node.findall(nodes.enumerated_list):
         if "spec-flow-steps" in steps["classes"]:
             for number, item in enumerate(steps.children, start=1):
-                item["ids"].append(flow.step_anchor(number))
+                if isinstance(item, nodes.Element):
+                    add_target(document, item, flow.step_anchor(number))
             return
 
 

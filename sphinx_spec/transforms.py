@@ -110,13 +110,19 @@ class RenderSpecCards(SphinxPostTransform):
             details.replace_self(rendered)
 
 
+def object_anchor(container: nodes.Element) -> list[str]:
+    """The anchor the collector gave a spec object (its leading target), if any."""
+    first = container.children[0] if container.children else None
+    return list(first["ids"][:1]) if isinstance(first, nodes.target) else []
+
+
 def diagram_fallback(node: mermaid) -> nodes.container:
     """A captioned literal block of the Mermaid source, for builders without Mermaid."""
     caption = node.get("spec_caption", "")
     code = node["code"]
     block = nodes.literal_block(code, code, language="text")
     wrapper = nodes.container("", literal_block=True, classes=["literal-block-wrapper"])
-    wrapper["ids"] = [f"{anchor}-source" for anchor in node.parent.get("ids", [])[:1]]
+    wrapper["ids"] = [f"{anchor}-source" for anchor in object_anchor(node.parent)]
     wrapper += nodes.caption(caption, caption)
     wrapper += block
     return wrapper

@@ -1,0 +1,161 @@
+"""Every builder builds the demo project (RST and MyST, every directive) without a warning.
+
+Each builder runs once on its own copy of ``demo/``; the tests below read
+what that build wrote.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+
+from helpers import warnings_of
+
+DEMO = Path(__file__).parent.parent / "demo"
+BUILDERS = ["html", "dirhtml", "singlehtml", "epub", "latex", "text", "man", "texinfo", "xml", "json", "gettext"]
+
+#: the first keyword of every spec-diagram in the demo (RST and MyST)
+DIAGRAM_KEYWORDS = ("sequenceDiagram", "stateDiagram", "classDiagram")
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory):
+    """``build(name)``: the app that built a copy of the demo with *name*, built once."""
+    built: dict[str, SphinxTestApp] = {}
+
+    def make(name: str) -> SphinxTestApp:
+        if name not in built:
+            srcdir = tmp_path_factory.mktemp(name) / "demo"
+            shutil.copytree(DEMO, srcdir, ignore=shutil.ignore_patterns("_build"))
+            app = SphinxTestApp(name, srcdir=srcdir, builddir=srcdir.parent / "_build", warningiserror=True)
+            try:
+                app.build()
+            finally:
+                app.cleanup()
+            built[name] = app
+        return built[name]
+
+    return make
+
+
+def output(app: SphinxTestApp, pattern: str) -> str:
+    """The text of every output file matching *pattern*, concatenated."""
+    files = sorted(Path(app.outdir).rglob(pattern))
+    assert files, f"{app.builder.name} wrote no {pattern}"
+    return "\n".join(path.read_text(encoding="utf-8") for path in files)
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+def test_builder_succeeds_without_warnings(build, name):
+    app = build(name)
+    assert warnings_of(app) == []
+    assert app.statuscode == 0
+
+
+# -- text -----------------------------------------------------------------------------
+
+
+def test_text_shows_the_spec_card(build):
+    page = squash(output(build("text"), "payment-retries.txt"))
+    assert "Payment retries" in page
+    assert "PAY-001" in page
+    assert "Owners: alice, bob" in page
+
+
+def test_text_shows_an_approach_with_its_decision(build):
+    page = squash(output(build("text"), "payment-retries.txt"))
+    assert "Retry state storage" in page
+    assert "Decision: Persist every attempt in the payments Postgres database, keyed by idempotency key" in page
+
+
+def test_text_shows_the_superseded_by_link(build):
+    page = squash(output(build("text"), "legacy-retries.txt"))
+    assert "Superseded by: PAY-001" in page
+
+
+def test_text_shows_diagram_source(build):
+    page = output(build("text"), "payment-retries.txt")
+    assert "stateDiagram-v2" in page
+    assert "Payment attempt states" in page
+
+
+# -- latex ------------------------------------------------------------------------------
+
+
+def verbatim_blocks(tex: str) -> list[str]:
+    return re.findall(r"\\begin\{sphinxVerbatim\}.*?\\end\{sphinxVerbatim\}", tex, re.S)
+
+
+@pytest.mark.parametrize("keyword", DIAGRAM_KEYWORDS)
+def test_latex_shows_each_diagram_as_a_verbatim_block(build, keyword):
+    tex = output(build("latex"), "*.tex")
+    assert any(keyword in block for block in verbatim_blocks(tex))
+
+
+def test_latex_captions_the_diagram_source(build):
+    tex = output(build("latex"), "*.tex")
+    assert re.search(r"\\sphinxSetupCaptionForVerbatim\{Payment attempt states\}", tex)
+
+
+def test_latex_has_no_mermaid_command(build):
+    tex = output(build("latex"), "*.tex")
+    assert "mermaid" not in tex.lower()
+
+
+# -- man, texinfo -------------------------------------------------------------------------
+
+
+def test_man_page_contains_a_spec_title(build):
+    page = output(build("man"), "*.1")
+    assert "Payment retries" in page
+    assert "Session tokens" in page
+
+
+def test_texinfo_file_contains_a_spec_title(build):
+    texi = output(build("texinfo"), "*.texi")
+    assert "Payment retries" in texi
+    assert "Session tokens" in texi
+
+
+@pytest.mark.parametrize("name", ["man", "texinfo"])
+def test_non_html_output_shows_diagram_source(build, name):
+    text = output(build(name), "*.1" if name == "man" else "*.texi")
+    assert "classDiagram" in text
+
+
+# -- e-book and XML: Mermaid degrades to a literal block --------------------------------------
+
+
+def test_epub_shows_diagram_source_not_a_mermaid_block(build):
+    xhtml = output(build("epub"), "payment-retries.xhtml")
+    assert "stateDiagram-v2" in xhtml
+    assert 'class="mermaid"' not in xhtml
+
+
+def test_xml_has_no_mermaid_node(build):
+    xml = output(build("xml"), "payment-retries.xml")
+    assert "<mermaid" not in xml
+    assert re.search(r"<literal_block[^>]*>\s*stateDiagram-v2", xml)
+
+
+# -- gettext, json ------------------------------------------------------------------------
+
+
+def test_gettext_extracts_the_prose_inside_spec_directives(build):
+    catalogs = squash(output(build("gettext"), "*.pot"))
+    assert 'msgid "Retry transient payment failures automatically' in catalogs
+    assert 'msgid "A client-supplied token, unique per checkout' in catalogs
+
+
+def test_json_page_body_contains_the_card(build):
+    body = output(build("json"), "payment-retries.fjson")
+    assert "spec-card" in body
+    assert "PAY-001" in body

@@ -1,0 +1,269 @@
+"""Parallel and incremental builds: the same pages as a clean serial build, fresh views.
+
+Incremental tests build a copy of ``tests/roots/test-incremental`` (spec
+PAY-000 in ``old``, PAY-001 in ``new`` superseding it, plain pages ``user``
+and ``user_md`` referencing them), change the sources, and build again on the
+same tree with a new application, as a second ``sphinx-build`` run would.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+from sphinx.util.inventory import InventoryFile
+
+from helpers import ANSI, html, text_of, warnings_of
+from linking import item, landing, line_of, link, split_href, warning_pattern
+
+ROOTS = Path(__file__).parent / "roots"
+DEMO = Path(__file__).parent.parent / "demo"
+
+
+def copy_project(source: Path, dest: Path) -> Path:
+    shutil.copytree(source, dest, ignore=shutil.ignore_patterns("_build"))
+    return dest
+
+
+def build(srcdir: Path, **kwargs) -> SphinxTestApp:
+    """One ``sphinx-build`` run on *srcdir*, reusing its build directory's environment."""
+    app = SphinxTestApp("html", srcdir=srcdir, builddir=srcdir.parent / "_build", **kwargs)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return app
+
+
+def status(app: SphinxTestApp) -> str:
+    return ANSI.sub("", app.status.getvalue())
+
+
+def read_docs(app: SphinxTestApp) -> list[str]:
+    """The documents a serial run (re-)read, from its status output."""
+    return re.findall(r"reading sources\.\.\. \[\s*\d+%\] (\S+)$", status(app), re.M)
+
+
+def remove_from_toctree(srcdir: Path, docname: str) -> None:
+    index = srcdir / "index.rst"
+    index.write_text(index.read_text().replace(f"   {docname}\n", ""), encoding="utf-8")
+
+
+def add_to_toctree(srcdir: Path, docname: str) -> None:
+    index = srcdir / "index.rst"
+    index.write_text(index.read_text().rstrip("\n") + f"\n   {docname}\n", encoding="utf-8")
+
+
+def inventory(app: SphinxTestApp):
+    return InventoryFile.loads((Path(app.outdir) / "objects.inv").read_bytes(), uri="")
+
+
+# -- (a) parallel == serial -------------------------------------------------------------
+
+
+def page_bodies(app: SphinxTestApp) -> dict[str, str]:
+    """The ``<body>`` of every HTML page, with the build's own paths replaced."""
+    bodies = {}
+    for path in sorted(Path(app.outdir).rglob("*.html")):
+        body = str(html(app, str(path.relative_to(app.outdir).with_suffix(""))).body)
+        for own in (str(app.srcdir), str(app.outdir), str(app.doctreedir)):
+            body = body.replace(own, "<build>")
+        bodies[str(path.relative_to(app.outdir))] = body
+    return bodies
+
+
+@pytest.fixture(params=["demo", "test-xref"])
+def serial_and_parallel(request, tmp_path):
+    source = DEMO if request.param == "demo" else ROOTS / request.param
+    serial = build(copy_project(source, tmp_path / "serial" / "src"))
+    parallel = build(copy_project(source, tmp_path / "parallel" / "src"), parallel=2)
+    return serial, parallel
+
+
+def test_parallel_build_writes_the_same_pages_as_serial(serial_and_parallel):
+    serial, parallel = serial_and_parallel
+    assert page_bodies(parallel).keys() == page_bodies(serial).keys()
+
+
+@pytest.mark.parametrize("which", ["serial", "parallel"])
+def test_parallel_build_page_bodies_are_identical(serial_and_parallel, which):
+    serial, parallel = serial_and_parallel
+    serial_pages, parallel_pages = page_bodies(serial), page_bodies(parallel)
+    for page, body in serial_pages.items():
+        assert parallel_pages[page] == body, f"{page} differs between -j 1 and -j 2"
+
+
+def test_parallel_build_really_ran_in_parallel_without_warnings(serial_and_parallel):
+    serial, parallel = serial_and_parallel
+    assert parallel.parallel == 2
+    assert parallel.is_parallel_allowed("read")
+    assert parallel.is_parallel_allowed("write")
+    # a parallel run reports its chunks of documents as "first .. last"
+    assert re.search(r"reading sources\.\.\. \[\s*\d+%\] \S+ \.\. \S+", status(parallel))
+    assert warnings_of(parallel) == warnings_of(serial)
+
+
+# -- (b) removing a spec document ---------------------------------------------------------
+
+
+@pytest.fixture
+def removed(tmp_path):
+    """Build, then delete ``new`` (PAY-001) and its toctree entry and rebuild.
+
+    Returns ``(first, second)`` apps; the first build's pages are kept in
+    ``first_pages`` on the fixture's result.
+    """
+    srcdir = copy_project(ROOTS / "test-incremental", tmp_path / "src")
+    first = build(srcdir)
+    before = {doc: html(first, doc) for doc in ("old", "user", "user_md")}
+    (srcdir / "new.rst").unlink()
+    remove_from_toctree(srcdir, "new")
+    second = build(srcdir)
+    return before, second
+
+
+def test_removal_rereads_only_the_index(removed):
+    _before, app = removed
+    assert read_docs(app) == ["index"]
+
+
+def test_removed_spec_objects_leave_the_inventory(removed):
+    _before, app = removed
+    inv = inventory(app)
+    assert ("spec:spec", "PAY-001") not in inv
+    assert ("spec:approach", "PAY-001.storage") not in inv
+    assert ("spec:spec", "PAY-000") in inv
+
+
+@pytest.mark.parametrize(
+    ("filename", "target"),
+    [
+        ("user.rst", "PAY-001.storage"),
+        ("user.rst", "`PAY-001`"),
+        ("user.rst", "Idempotency key"),
+        ("user_md.md", "PAY-001.storage"),
+    ],
+)
+def test_reference_to_removed_object_warns_in_unchanged_document(removed, filename, target):
+    _before, app = removed
+    lineno = line_of(app.srcdir / filename, target)
+    pattern = warning_pattern(filename, lineno, target.strip("`"), "ref")
+    assert any(pattern.match(line) for line in warnings_of(app)), warnings_of(app)
+
+
+@pytest.mark.parametrize(("docname", "label"), [("user", "approach"), ("user", "spec"), ("user_md", "approach")])
+def test_reference_to_removed_object_renders_as_plain_text(removed, docname, label):
+    before, app = removed
+    assert item(before[docname], label).find("a") is not None, "the reference resolved before the removal"
+    after = item(html(app, docname), label)
+    assert after.find("a") is None
+    assert "PAY-001" in text_of(after)
+
+
+def test_reference_to_remaining_spec_still_links(removed):
+    _before, app = removed
+    page, _anchor = split_href(link(html(app, "user"), "old-approach")["href"])
+    assert page == "old.html"
+
+
+def test_formerly_superseded_spec_no_longer_shows_superseded_by(removed):
+    before, app = removed
+    assert re.search(r"Superseded by ?: PAY-001", text_of(before["old"].body))
+    assert "Superseded by" not in text_of(html(app, "old").body)
+
+
+def test_formerly_superseded_spec_loses_its_banner(removed):
+    before, app = removed
+    assert "superseded by PAY-001" in text_of(before["old"].body)
+    assert "superseded by" not in text_of(html(app, "old").body).lower()
+
+
+# -- (c) adding a spec that supersedes an existing one --------------------------------------
+
+
+@pytest.fixture
+def added(tmp_path):
+    """Build without ``new`` (PAY-001), then add it back with its toctree entry and rebuild."""
+    srcdir = copy_project(ROOTS / "test-incremental", tmp_path / "src")
+    new_spec = (srcdir / "new.rst").read_text(encoding="utf-8")
+    (srcdir / "new.rst").unlink()
+    remove_from_toctree(srcdir, "new")
+    first = build(srcdir)
+    before = {doc: html(first, doc) for doc in ("old", "user")}
+    (srcdir / "new.rst").write_text(new_spec, encoding="utf-8")
+    add_to_toctree(srcdir, "new")
+    second = build(srcdir)
+    return before, second
+
+
+def test_adding_a_spec_does_not_reread_the_spec_it_supersedes(added):
+    _before, app = added
+    assert sorted(read_docs(app)) == ["index", "new"]
+
+
+def test_superseded_spec_gets_the_banner_without_being_edited(added):
+    before, app = added
+    assert before["old"].find(string=re.compile("This spec is superseded by")) is None
+    banner = html(app, "old").find(string=re.compile("This spec is superseded by"))
+    assert banner is not None
+    assert "PAY-001" in text_of(banner.parent)
+
+
+def test_superseded_banner_links_to_the_new_spec(added):
+    _before, app = added
+    banner = html(app, "old").find(string=re.compile("This spec is superseded by")).parent
+    page, anchor = split_href(banner.find("a")["href"])
+    assert page == "new.html"
+    assert "Payment retries" in text_of(landing(app.outdir, page, anchor))
+
+
+def test_superseded_card_lists_the_new_spec(added):
+    _before, app = added
+    assert re.search(r"Superseded by ?: PAY-001", text_of(html(app, "old").body))
+
+
+def test_dangling_reference_resolves_once_its_target_is_added(added):
+    before, app = added
+    assert item(before["user"], "approach").find("a") is None
+    page, _anchor = split_href(link(html(app, "user"), "approach")["href"])
+    assert page == "new.html"
+
+
+# -- editing an object's title ----------------------------------------------------------------
+
+
+def test_retitled_object_updates_link_text_in_unchanged_document(tmp_path):
+    srcdir = copy_project(ROOTS / "test-incremental", tmp_path / "src")
+    build(srcdir)
+    new = srcdir / "new.rst"
+    new.write_text(new.read_text().replace("Retry state storage", "Attempt storage"), encoding="utf-8")
+    app = build(srcdir)
+    assert "user" not in read_docs(app)
+    assert text_of(link(html(app, "user"), "approach")) == "Attempt storage"
+
+
+# -- (d) nothing changed, nothing written --------------------------------------------------------
+
+
+@pytest.fixture
+def unchanged(tmp_path):
+    srcdir = copy_project(ROOTS / "test-incremental", tmp_path / "src")
+    first = build(srcdir)
+    pages = [Path(first.outdir) / f"{docname}.html" for docname in sorted(first.env.found_docs)]
+    mtimes = {page: page.stat().st_mtime_ns for page in pages}
+    second = build(srcdir)
+    return mtimes, second
+
+
+def test_rebuild_without_changes_reports_nothing_out_of_date(unchanged):
+    _mtimes, app = unchanged
+    assert "no targets are out of date" in status(app)
+
+
+def test_rebuild_without_changes_writes_no_page(unchanged):
+    mtimes, _app = unchanged
+    assert len(mtimes) == 5
+    assert {page: page.stat().st_mtime_ns for page in mtimes} == mtimes
