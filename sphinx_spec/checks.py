@@ -6,7 +6,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from sphinx_spec.collect import get_store
-from sphinx_spec.model import ErrorPath, Flow, OpenQuestion, Spec
+from sphinx_spec.model import ErrorPath, Flow, OpenQuestion, Spec, Term
 from sphinx_spec.report import warn
 from sphinx_spec.store import SpecIndex
 
@@ -63,9 +63,29 @@ def check_question(index: SpecIndex, question: OpenQuestion) -> None:
         )
 
 
+def check_term_definitions(index: SpecIndex) -> None:
+    """One term, defined by several specs, must mean the same everywhere."""
+    for term in index.objects.values():
+        if not isinstance(term, Term):
+            continue
+        first = next(
+            t
+            for t in index.terms_by_name[term.title.lower()]
+            if t.title.lower() == term.title.lower()
+        )
+        if first is not term and first.spec_id != term.spec_id and first.text != term.text:
+            warn(
+                f"term {term.title!r} is defined differently in {first.spec_id} "
+                f"({first.docname}, line {first.lineno}) and {term.spec_id}",
+                "glossary",
+                (term.docname, term.lineno),
+            )
+
+
 def check_project(app: Sphinx, env: BuildEnvironment) -> None:
     index = get_store(env).index
     check_duplicate_specs(index)
+    check_term_definitions(index)
     for spec_id in sorted(index.specs):
         check_spec_links(index, index.specs[spec_id])
     for obj in index.objects.values():

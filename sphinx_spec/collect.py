@@ -19,6 +19,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
 
+from sphinx_spec.diagrams import mermaid_node, sequence_diagram
 from sphinx_spec.model import ErrorPath, Flow, Spec, SpecObject, Term
 from sphinx_spec.nodes import spec_card_details
 from sphinx_spec.report import warn
@@ -106,6 +107,7 @@ class CollectSpecRecords(SphinxTransform):
             if record.id_explicit:
                 ids.reserve(record)
         collected = []
+        settled = []
         for node, record in objects:
             local_id = ids.settle(record)
             prefix = f"{record.kind}-{spec.id}" if spec else record.kind
@@ -118,8 +120,10 @@ class CollectSpecRecords(SphinxTransform):
             show_id(node, final.local_id)
             if isinstance(final, Flow) and final.anchor:
                 anchor_steps(self.document, node, final)
+            settled.append((node, final))
             if local_id:
                 collected.append(final)
+        draw_flows(settled)
         return collected
 
     def anchor(self, node: nodes.Element, name: str) -> str:
@@ -185,6 +189,16 @@ def show_id(node: nodes.Element, local_id: str) -> None:
             return
 
 
+def draw_flows(settled: list[Marked]) -> None:
+    """Append a sequence diagram to each flow that asks for one (``:diagram: sequence``)."""
+    errors = [record for _node, record in settled if isinstance(record, ErrorPath)]
+    for node, record in settled:
+        if isinstance(record, Flow) and record.diagram == "sequence":
+            own = [error for error in errors if error.flow in (record.local_id, record.full_id)]
+            caption = f"{record.title} (sequence diagram)"
+            node += mermaid_node(sequence_diagram(record, own), caption)
+
+
 def add_target(document: nodes.document, node: nodes.Element, anchor: str) -> None:
     """Anchor *node* with a leading ``target``: every writer, LaTeX included, emits one."""
     target = nodes.target("", "", ids=[anchor])
@@ -243,7 +257,7 @@ def derive_project_data(app: Sphinx, env: BuildEnvironment) -> None:
 
 def documents_shown_stale(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Unchanged documents that display cross-document data which changed."""
-    return get_store(env).outdated_by_others(sorted(env.found_docs))
+    return get_store(env).outdated_by_others(sorted(env.found_docs), str(app.outdir))
 
 
 def setup_collect(app: Sphinx) -> None:

@@ -78,7 +78,10 @@ class SpecDomain(Domain):
         node: addnodes.pending_xref,
         contnode: Element,
     ) -> list[tuple[str, Element]]:
-        found = get_store(env).index.resolve_any(target, node.get("refdoc", fromdocname))
+        std_finds_term = ("term", target.lower()) in env.get_domain("std").objects  # type: ignore[attr-defined]
+        found = get_store(env).index.resolve_any(
+            target, node.get("refdoc", fromdocname), terms_by_name=not std_finds_term
+        )
         return [
             (
                 f"spec:{'spec' if isinstance(obj, Spec) else obj.kind}",

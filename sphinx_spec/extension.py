@@ -10,6 +10,7 @@ from sphinx.util.typing import ExtensionMetadata
 from sphinx_spec.checks import setup_checks
 from sphinx_spec.collect import setup_collect
 from sphinx_spec.config import setup_config
+from sphinx_spec.diagrams import setup_diagrams
 from sphinx_spec.directives import setup_directives
 from sphinx_spec.domain import setup_domain
 from sphinx_spec.styles import setup_styles
@@ -30,6 +31,7 @@ def setup_extension(app: Sphinx, version: str) -> ExtensionMetadata:
     setup_checks(app)
     setup_domain(app)
     setup_transforms(app)
+    setup_diagrams(app)
     setup_styles(app)
     return {
         "version": version,

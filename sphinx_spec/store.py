@@ -80,25 +80,31 @@ class SpecIndex:
         objects = self.by_spec.get(spec_id, [])
         return [obj for obj in objects if kind is None or obj.kind == kind]
 
-    def resolve(self, kind: str, target: str, from_docname: str | None) -> Target | None:
+    def resolve(
+        self, kind: str, target: str, from_docname: str | None, *, by_name: bool = True
+    ) -> Target | None:
         """Find the object a role of *kind* names by *target*.
 
         *target* is a spec id, a full id (``SPEC.local``), or, inside a
-        spec's document, a local id; terms also resolve by name or alias.
+        spec's document, a local id; terms also resolve by name or alias
+        unless *by_name* is false.
         """
         if kind == "spec":
             return self.specs.get(target)
         if kind == "goal":
-            return self.resolve("goal-only", target, from_docname) or self.resolve(
+            return self._by_id("goal", target, from_docname) or self._by_id(
                 NonGoal.kind, target, from_docname
             )
-        kind = "goal" if kind == "goal-only" else kind
+        found = self._by_id(kind, target, from_docname)
+        if found is None and kind == Term.kind and by_name:
+            found = self._term_by_name(target, self.spec_of_doc.get(from_docname or ""))
+        return found
+
+    def _by_id(self, kind: str, target: str, from_docname: str | None) -> SpecObject | None:
         found = self.objects.get((kind, target))
         current = self.spec_of_doc.get(from_docname or "")
         if found is None and current is not None:
             found = self.objects.get((kind, f"{current.id}.{target}"))
-        if found is None and kind == Term.kind:
-            found = self._term_by_name(target, current)
         return found
 
     def _term_by_name(self, name: str, current: Spec | None) -> Term | None:
@@ -107,8 +113,17 @@ class SpecIndex:
         found = local or candidates
         return found[0] if found else None
 
-    def resolve_any(self, target: str, from_docname: str | None) -> list[Target]:
-        found = (self.resolve(kind, target, from_docname) for kind in ALL_KINDS)
+    def resolve_any(
+        self, target: str, from_docname: str | None, *, terms_by_name: bool = True
+    ) -> list[Target]:
+        """Every object *target* names (``:any:``).
+
+        With *terms_by_name* false, terms match by id only: the caller knows
+        that the standard domain already finds that name.
+        """
+        found = (
+            self.resolve(kind, target, from_docname, by_name=terms_by_name) for kind in ALL_KINDS
+        )
         unique: dict[tuple[str, str], Target] = {}
         for obj in found:
             if obj is not None:
@@ -129,7 +144,7 @@ class SpecStore:
         self.specs: dict[str, Spec] = {}
         self.objects: dict[str, list[SpecObject]] = {}
         self.references: dict[str, frozenset[Reference]] = {}
-        self.fingerprints: dict[str, str] = {}
+        self.fingerprints: dict[str, dict[str, str]] = {}
         self._index: SpecIndex | None = None
 
     def __getstate__(self) -> dict[str, Any]:
@@ -193,11 +208,16 @@ class SpecStore:
             shown.append((ref, _describe_reference(index, ref, docname)))
         return hashlib.sha1(repr(shown).encode()).hexdigest()
 
-    def outdated_by_others(self, all_docs: Iterable[str]) -> list[str]:
-        """Documents whose displayed cross-document data changed; remembers the new state."""
+    def outdated_by_others(self, all_docs: Iterable[str], output: str) -> list[str]:
+        """Documents whose displayed cross-document data changed since *output* was written.
+
+        Digests are kept per output directory: builders sharing one doctree
+        directory each learn of a change, whichever of them reads it first.
+        """
         fresh = {docname: self.fingerprint(docname) for docname in all_docs}
-        changed = [doc for doc, digest in fresh.items() if self.fingerprints.get(doc) != digest]
-        self.fingerprints = fresh
+        written = self.fingerprints.get(output, {})
+        changed = [doc for doc, digest in fresh.items() if written.get(doc) != digest]
+        self.fingerprints[output] = fresh
         return sorted(changed)
 
 

@@ -1,8 +1,8 @@
-"""Post-transforms: placeholder and builder-specific nodes → standard docutils nodes.
+"""Post-transforms: the spec card's placeholder → standard docutils nodes.
 
 They run per page at write time, after the whole project has been read, so
-the spec card can show cross-document data, and every builder receives only
-nodes it knows.
+the card can show cross-document data, and every builder receives only nodes
+it knows.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.locale import get_translation
 from sphinx.transforms.post_transforms import SphinxPostTransform
-from sphinxcontrib.mermaid import mermaid
 
 from sphinx_spec.collect import get_store
 from sphinx_spec.directives.base import fields, spec_xref
@@ -110,42 +109,5 @@ class RenderSpecCards(SphinxPostTransform):
             details.replace_self(rendered)
 
 
-def object_anchor(container: nodes.Element) -> list[str]:
-    """The anchor the collector gave a spec object (its leading target), if any."""
-    first = container.children[0] if container.children else None
-    return list(first["ids"][:1]) if isinstance(first, nodes.target) else []
-
-
-def diagram_fallback(node: mermaid) -> nodes.container:
-    """A captioned literal block of the Mermaid source, for builders without Mermaid."""
-    caption = node.get("spec_caption", "")
-    code = node["code"]
-    block = nodes.literal_block(code, code, language="text")
-    wrapper = nodes.container("", literal_block=True, classes=["literal-block-wrapper"])
-    wrapper["ids"] = [f"{anchor}-source" for anchor in object_anchor(node.parent)]
-    wrapper += nodes.caption(caption, caption)
-    wrapper += block
-    return wrapper
-
-
-def mermaid_renders(app: Sphinx) -> bool:
-    """Whether the current builder shows Mermaid (HTML pages, not e-books)."""
-    return app.builder.format == "html" and not app.builder.name.startswith("epub")
-
-
-class DegradeSpecDiagrams(SphinxPostTransform):
-    """Where Mermaid cannot render, show a spec diagram's source instead; no warning."""
-
-    default_priority = 5
-
-    def run(self, **kwargs: Any) -> None:
-        if mermaid_renders(self.app):
-            return
-        for node in list(self.document.findall(mermaid)):
-            if "spec_caption" in node:
-                node.replace_self(diagram_fallback(node))
-
-
 def setup_transforms(app: Sphinx) -> None:
     app.add_post_transform(RenderSpecCards)
-    app.add_post_transform(DegradeSpecDiagrams)

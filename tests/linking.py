@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
-
 from helpers import text_of
 
 
@@ -32,16 +31,28 @@ def split_href(href: str) -> tuple[str, str]:
 
 
 def landing(outdir: Path, page: str, anchor: str) -> Tag:
-    """The element of *page* (an HTML file in *outdir*) that *anchor* points at."""
+    """The block of *page* (an HTML file in *outdir*) that *anchor* points at.
+
+    An anchor may be an empty marker (``<span id=…></span>``) at the start of
+    its block; the reader then lands on the block that contains it.
+    """
     soup = BeautifulSoup((Path(outdir) / page).read_text(encoding="utf-8"), "html.parser")
     element = soup.find(id=anchor)
     assert element is not None, f"{page} has no element with id {anchor!r}"
+    if not text_of(element) and element.parent is not None:
+        first = next(child for child in element.parent.contents if str(child).strip())
+        assert first is element, f"the empty anchor {anchor!r} is not at the start of its block"
+        return element.parent
     return element
 
 
 def line_of(path: Path, needle: str) -> int:
     """The 1-based line of *path* that contains *needle* (it must occur exactly once)."""
-    lines = [n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line]
+    lines = [
+        n
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if needle in line
+    ]
     assert len(lines) == 1, f"{needle!r} occurs on lines {lines} of {path.name}"
     return lines[0]
 

@@ -9,14 +9,27 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
+from bs4 import BeautifulSoup
+from helpers import warnings_of
 from sphinx.testing.util import SphinxTestApp
 
-from helpers import warnings_of
-
 DEMO = Path(__file__).parent.parent / "demo"
-BUILDERS = ["html", "dirhtml", "singlehtml", "epub", "latex", "text", "man", "texinfo", "xml", "json", "gettext"]
+BUILDERS = [
+    "html",
+    "dirhtml",
+    "singlehtml",
+    "epub",
+    "latex",
+    "text",
+    "man",
+    "texinfo",
+    "xml",
+    "json",
+    "gettext",
+]
 
 #: the first keyword of every spec-diagram in the demo (RST and MyST)
 DIAGRAM_KEYWORDS = ("sequenceDiagram", "stateDiagram", "classDiagram")
@@ -31,7 +44,9 @@ def build(tmp_path_factory):
         if name not in built:
             srcdir = tmp_path_factory.mktemp(name) / "demo"
             shutil.copytree(DEMO, srcdir, ignore=shutil.ignore_patterns("_build"))
-            app = SphinxTestApp(name, srcdir=srcdir, builddir=srcdir.parent / "_build", warningiserror=True)
+            app = SphinxTestApp(
+                name, srcdir=srcdir, builddir=srcdir.parent / "_build", warningiserror=True
+            )
             try:
                 app.build()
             finally:
@@ -73,7 +88,8 @@ def test_text_shows_the_spec_card(build):
 def test_text_shows_an_approach_with_its_decision(build):
     page = squash(output(build("text"), "payment-retries.txt"))
     assert "Retry state storage" in page
-    assert "Decision: Persist every attempt in the payments Postgres database, keyed by idempotency key" in page
+    decision = "Persist every attempt in the payments Postgres database, keyed by idempotency key"
+    assert f"Decision: {decision}" in page
 
 
 def test_text_shows_the_superseded_by_link(build):
@@ -105,9 +121,64 @@ def test_latex_captions_the_diagram_source(build):
     assert re.search(r"\\sphinxSetupCaptionForVerbatim\{Payment attempt states\}", tex)
 
 
+def test_latex_every_cross_reference_has_a_target_label(build):
+    """A ``\\hyperref`` without its ``\\label`` is a dead link in the PDF."""
+    tex = output(build("latex"), "*.tex")
+    references = set(re.findall(r"\\hyperref\[\\detokenize\{([^}]*)\}\]", tex))
+    labels = set(re.findall(r"\\label\{\\detokenize\{([^}]*)\}\}", tex))
+    assert "specs/payment-retries:approach-pay-001-storage" in references
+    assert sorted(references - labels) == []
+
+
 def test_latex_has_no_mermaid_command(build):
     tex = output(build("latex"), "*.tex")
     assert "mermaid" not in tex.lower()
+
+
+def test_texinfo_every_cross_reference_has_an_anchor(build):
+    texi = output(build("texinfo"), "*.texi")
+    references = set(re.findall(r"@ref\{([^,}]*)", texi))
+    anchors = set(re.findall(r"@anchor\{([^}]*)\}", texi))
+    assert len(references) > 30
+    assert sorted(references - anchors) == []
+
+
+# -- HTML family: every internal link lands on an element --------------------------------
+
+
+def dangling_links(outdir: Path, suffix: str) -> tuple[int, list[str]]:
+    """``(internal links with an anchor, those whose page or anchor does not exist)``."""
+    ids: dict[Path, set[str]] = {}
+    checked, dangling = 0, []
+    for page in sorted(outdir.rglob(f"*{suffix}")):
+        for anchor in BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select(
+            "a.reference.internal"
+        ):
+            target, _, fragment = unquote(anchor.get("href", "")).partition("#")
+            if not fragment:
+                continue
+            checked += 1
+            path = (page.parent / target).resolve() if target else page
+            path = path / f"index{suffix}" if path.is_dir() else path
+            if path not in ids:
+                soup = (
+                    BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+                    if path.is_file()
+                    else None
+                )
+                ids[path] = {tag["id"] for tag in soup.find_all(id=True)} if soup else set()
+            if fragment not in ids[path]:
+                dangling.append(f"{page.relative_to(outdir)} -> {anchor['href']}")
+    return checked, dangling
+
+
+@pytest.mark.parametrize(
+    ("name", "suffix"), [("html", ".html"), ("dirhtml", ".html"), ("epub", ".xhtml")]
+)
+def test_every_internal_link_lands_on_an_element(build, name, suffix):
+    checked, dangling = dangling_links(Path(build(name).outdir), suffix)
+    assert checked > 40
+    assert dangling == []
 
 
 # -- man, texinfo -------------------------------------------------------------------------

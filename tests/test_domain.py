@@ -9,13 +9,14 @@ sits in a list item labelled ``<name>:`` so a test can find it.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
-from sphinx.util.inventory import InventoryFile
-
 from helpers import html, text_of, warnings_of
 from linking import item, landing, line_of, link, split_href, warning_pattern
+from sphinx.testing.util import SphinxTestApp
+from sphinx.util.inventory import InventoryFile
 
 pytestmark = [
     pytest.mark.sphinx("html", testroot="xref"),
@@ -33,7 +34,11 @@ OBJECTS = {
     "PAY-001.checkout": ("payments.html", "Checkout with retry", "checkout"),
     "PAY-001.A1": ("payments.html", "Payment token expired", "A1"),
     "PAY-001.pci": ("payments.html", "Is the attempts table in PCI scope?", "pci"),
-    "PAY-001.late-approval": ("payments.html", "Provider approves after our timeout", "late-approval"),
+    "PAY-001.late-approval": (
+        "payments.html",
+        "Provider approves after our timeout",
+        "late-approval",
+    ),
     "PAY-001.idempotency-key": ("payments.html", "Idempotency key", "idempotency-key"),
     "PAY-001.attempt-states": ("payments.html", "Attempt states", "attempt-states"),
     "AUTH-002": ("auth.html", "Session tokens", "AUTH-002"),
@@ -42,7 +47,11 @@ OBJECTS = {
     "AUTH-002.format": ("auth.html", "Token format", "format"),
     "AUTH-002.refresh": ("auth.html", "Token refresh", "refresh"),
     "AUTH-002.spent": ("auth.html", "Refresh token already spent", "spent"),
-    "AUTH-002.refresh-lifetime": ("auth.html", "How long do refresh tokens live?", "refresh-lifetime"),
+    "AUTH-002.refresh-lifetime": (
+        "auth.html",
+        "How long do refresh tokens live?",
+        "refresh-lifetime",
+    ),
     "AUTH-002.revocation-delay": ("auth.html", "Revocation is not instant", "revocation-delay"),
     "AUTH-002.access-token": ("auth.html", "Access token", "access-token"),
     "AUTH-002.token-model": ("auth.html", "Token model", "token-model"),
@@ -105,10 +114,13 @@ REFERENCES = {
 
 REFERENCE_IDS = [f"{docname}-{label}" for docname, label in REFERENCES]
 
-#: the dangling references in the root: (file, the reference's target)
+#: the dangling references in the root: (file, the reference's target). Docutils
+#: and MyST locate an inline role at the first line of its paragraph (Sphinx's own
+#: roles too), so each of these opens its paragraph.
 DANGLING = [
-    ("payments.rst", "PAY-001.missing-approach"),
-    ("auth.md", "AUTH-002.missing-concession"),
+    ("payments.rst", "PAY-001.missing-approach"),  # in a directive body
+    ("auth.md", "AUTH-002.missing-concession"),  # in a backtick fence body
+    ("auth.md", "AUTH-002.missing-term"),  # in a colon fence body
     ("refs.rst", "PAY-001.nope"),
     ("refs_md.md", "AUTH-002.nowhere"),
 ]
@@ -217,6 +229,62 @@ def test_standard_term_role_resolves_spec_terms(built, docname, label, text, tar
     assert shown_id in text_of(reached)
 
 
+ANY_TERMS_RST = """\
+:orphan:
+
+Any role and terms
+==================
+
+- any-alias: :any:`idem key`
+- any-name: :any:`Idempotency key`
+"""
+
+ANY_TERMS_MD = """\
+---
+orphan: true
+---
+
+# Any role and terms in MyST
+
+- any-alias: {any}`bearer token`
+"""
+
+
+@pytest.fixture
+def any_terms(tmp_path):
+    """test-xref plus two pages that reach spec terms through ``:any:``."""
+    srcdir = tmp_path / "xref-any"
+    shutil.copytree(ROOT, srcdir)
+    (srcdir / "any_terms.rst").write_text(ANY_TERMS_RST, encoding="utf-8")
+    (srcdir / "any_terms_md.md").write_text(ANY_TERMS_MD, encoding="utf-8")
+    app = SphinxTestApp("html", srcdir=srcdir, builddir=tmp_path / "_build")
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return app
+
+
+@pytest.mark.parametrize(
+    ("docname", "label", "target"),
+    [
+        ("any_terms", "any-alias", "PAY-001.idempotency-key"),
+        ("any_terms", "any-name", "PAY-001.idempotency-key"),
+        ("any_terms_md", "any-alias", "AUTH-002.access-token"),
+    ],
+)
+def test_any_role_finds_a_spec_term(any_terms, docname, label, target):
+    page, title, shown_id = OBJECTS[target]
+    _anchor, reached_page, reached = followed(any_terms, docname, label)
+    assert reached_page == page
+    assert shown_id in text_of(reached)
+
+
+def test_any_role_on_a_spec_term_is_not_ambiguous(any_terms):
+    """The spec term and its own ``:term:`` entry are one target, not two (``-W`` must pass)."""
+    assert [line for line in warnings_of(any_terms) if line.startswith("any_terms")] == []
+
+
 # -- dangling references ---------------------------------------------------------------
 
 
@@ -231,7 +299,9 @@ def test_only_the_unknown_ids_warn(built):
     assert len(warnings_of(built)) == len(DANGLING), warnings_of(built)
 
 
-@pytest.mark.parametrize(("docname", "target"), [("refs", "PAY-001.nope"), ("refs_md", "AUTH-002.nowhere")])
+@pytest.mark.parametrize(
+    ("docname", "target"), [("refs", "PAY-001.nope"), ("refs_md", "AUTH-002.nowhere")]
+)
 def test_unknown_id_renders_as_plain_text(built, docname, target):
     paragraph = next(p for p in html(built, docname).find_all("p") if text_of(p) == target)
     assert paragraph.find("a") is None

@@ -13,11 +13,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sphinx.testing.util import SphinxTestApp
-from sphinx.util.inventory import InventoryFile
-
 from helpers import ANSI, html, text_of, warnings_of
 from linking import item, landing, line_of, link, split_href, warning_pattern
+from sphinx.testing.util import SphinxTestApp
+from sphinx.util.inventory import InventoryFile
 
 ROOTS = Path(__file__).parent / "roots"
 DEMO = Path(__file__).parent.parent / "demo"
@@ -28,9 +27,12 @@ def copy_project(source: Path, dest: Path) -> Path:
     return dest
 
 
-def build(srcdir: Path, **kwargs) -> SphinxTestApp:
-    """One ``sphinx-build`` run on *srcdir*, reusing its build directory's environment."""
-    app = SphinxTestApp("html", srcdir=srcdir, builddir=srcdir.parent / "_build", **kwargs)
+def build(srcdir: Path, buildername: str = "html", **kwargs) -> SphinxTestApp:
+    """One ``sphinx-build`` run on *srcdir*, reusing its build directory's environment.
+
+    Every builder shares ``_build/doctrees``, as with Sphinx's generated Makefile.
+    """
+    app = SphinxTestApp(buildername, srcdir=srcdir, builddir=srcdir.parent / "_build", **kwargs)
     try:
         app.build()
     finally:
@@ -75,11 +77,13 @@ def page_bodies(app: SphinxTestApp) -> dict[str, str]:
     return bodies
 
 
-@pytest.fixture(params=["demo", "test-xref"])
-def serial_and_parallel(request, tmp_path):
+@pytest.fixture(scope="module", params=["demo", "test-xref"])
+def serial_and_parallel(request, tmp_path_factory):
+    """The same project built with ``-j 1`` and with ``-j 2``, in two source trees."""
     source = DEMO if request.param == "demo" else ROOTS / request.param
-    serial = build(copy_project(source, tmp_path / "serial" / "src"))
-    parallel = build(copy_project(source, tmp_path / "parallel" / "src"), parallel=2)
+    base = tmp_path_factory.mktemp(f"parallel-{request.param}")
+    serial = build(copy_project(source, base / "serial" / "src"))
+    parallel = build(copy_project(source, base / "parallel" / "src"), parallel=2)
     return serial, parallel
 
 
@@ -88,8 +92,7 @@ def test_parallel_build_writes_the_same_pages_as_serial(serial_and_parallel):
     assert page_bodies(parallel).keys() == page_bodies(serial).keys()
 
 
-@pytest.mark.parametrize("which", ["serial", "parallel"])
-def test_parallel_build_page_bodies_are_identical(serial_and_parallel, which):
+def test_parallel_build_page_bodies_are_identical(serial_and_parallel):
     serial, parallel = serial_and_parallel
     serial_pages, parallel_pages = page_bodies(serial), page_bodies(parallel)
     for page, body in serial_pages.items():
@@ -109,14 +112,14 @@ def test_parallel_build_really_ran_in_parallel_without_warnings(serial_and_paral
 # -- (b) removing a spec document ---------------------------------------------------------
 
 
-@pytest.fixture
-def removed(tmp_path):
+@pytest.fixture(scope="module")
+def removed(tmp_path_factory):
     """Build, then delete ``new`` (PAY-001) and its toctree entry and rebuild.
 
-    Returns ``(first, second)`` apps; the first build's pages are kept in
-    ``first_pages`` on the fixture's result.
+    Returns ``(before, app)``: the first build's pages of ``old``, ``user`` and
+    ``user_md``, and the second build.
     """
-    srcdir = copy_project(ROOTS / "test-incremental", tmp_path / "src")
+    srcdir = copy_project(ROOTS / "test-incremental", tmp_path_factory.mktemp("removed") / "src")
     first = build(srcdir)
     before = {doc: html(first, doc) for doc in ("old", "user", "user_md")}
     (srcdir / "new.rst").unlink()
@@ -154,10 +157,14 @@ def test_reference_to_removed_object_warns_in_unchanged_document(removed, filena
     assert any(pattern.match(line) for line in warnings_of(app)), warnings_of(app)
 
 
-@pytest.mark.parametrize(("docname", "label"), [("user", "approach"), ("user", "spec"), ("user_md", "approach")])
+@pytest.mark.parametrize(
+    ("docname", "label"), [("user", "approach"), ("user", "spec"), ("user_md", "approach")]
+)
 def test_reference_to_removed_object_renders_as_plain_text(removed, docname, label):
     before, app = removed
-    assert item(before[docname], label).find("a") is not None, "the reference resolved before the removal"
+    assert item(before[docname], label).find("a") is not None, (
+        "the reference resolved before the removal"
+    )
     after = item(html(app, docname), label)
     assert after.find("a") is None
     assert "PAY-001" in text_of(after)
@@ -181,13 +188,44 @@ def test_formerly_superseded_spec_loses_its_banner(removed):
     assert "superseded by" not in text_of(html(app, "old").body).lower()
 
 
+@pytest.fixture(scope="module")
+def removed_while_another_builder_ran(tmp_path_factory):
+    """``make html``; delete ``new``; ``make text``; ``make html`` (one shared doctree dir)."""
+    base = tmp_path_factory.mktemp("other-builder")
+    srcdir = copy_project(ROOTS / "test-incremental", base / "src")
+    build(srcdir)
+    (srcdir / "new.rst").unlink()
+    remove_from_toctree(srcdir, "new")
+    text = build(srcdir, "text")
+    assert "superseded by" not in (Path(text.outdir) / "old.txt").read_text().lower()
+    return build(srcdir)
+
+
+def test_html_drops_the_banner_after_another_builder_saw_the_removal(
+    removed_while_another_builder_ran,
+):
+    app = removed_while_another_builder_ran
+    assert "superseded by" not in text_of(html(app, "old").body).lower()
+
+
+def test_html_unlinks_references_after_another_builder_saw_the_removal(
+    removed_while_another_builder_ran,
+):
+    app = removed_while_another_builder_ran
+    assert item(html(app, "user"), "approach").find("a") is None
+
+
 # -- (c) adding a spec that supersedes an existing one --------------------------------------
 
 
-@pytest.fixture
-def added(tmp_path):
-    """Build without ``new`` (PAY-001), then add it back with its toctree entry and rebuild."""
-    srcdir = copy_project(ROOTS / "test-incremental", tmp_path / "src")
+@pytest.fixture(scope="module")
+def added(tmp_path_factory):
+    """Build without ``new`` (PAY-001), then add it back with its toctree entry and rebuild.
+
+    Returns ``(before, app)``: the first build's pages of ``old`` and ``user``,
+    and the second build.
+    """
+    srcdir = copy_project(ROOTS / "test-incremental", tmp_path_factory.mktemp("added") / "src")
     new_spec = (srcdir / "new.rst").read_text(encoding="utf-8")
     (srcdir / "new.rst").unlink()
     remove_from_toctree(srcdir, "new")
@@ -239,7 +277,9 @@ def test_retitled_object_updates_link_text_in_unchanged_document(tmp_path):
     srcdir = copy_project(ROOTS / "test-incremental", tmp_path / "src")
     build(srcdir)
     new = srcdir / "new.rst"
-    new.write_text(new.read_text().replace("Retry state storage", "Attempt storage"), encoding="utf-8")
+    new.write_text(
+        new.read_text().replace("Retry state storage", "Attempt storage"), encoding="utf-8"
+    )
     app = build(srcdir)
     assert "user" not in read_docs(app)
     assert text_of(link(html(app, "user"), "approach")) == "Attempt storage"
@@ -248,9 +288,10 @@ def test_retitled_object_updates_link_text_in_unchanged_document(tmp_path):
 # -- (d) nothing changed, nothing written --------------------------------------------------------
 
 
-@pytest.fixture
-def unchanged(tmp_path):
-    srcdir = copy_project(ROOTS / "test-incremental", tmp_path / "src")
+@pytest.fixture(scope="module")
+def unchanged(tmp_path_factory):
+    """Build twice with no change in between: ``(first build's page mtimes, second build)``."""
+    srcdir = copy_project(ROOTS / "test-incremental", tmp_path_factory.mktemp("unchanged") / "src")
     first = build(srcdir)
     pages = [Path(first.outdir) / f"{docname}.html" for docname in sorted(first.env.found_docs)]
     mtimes = {page: page.stat().st_mtime_ns for page in pages}

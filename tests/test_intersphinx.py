@@ -11,10 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sphinx.testing.util import SphinxTestApp
-
 from helpers import html, text_of, warnings_of
 from linking import landing, link
+from sphinx.testing.util import SphinxTestApp
 
 ROOTS = Path(__file__).parent / "roots"
 A_URL = "https://a.example.org/"

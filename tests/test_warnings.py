@@ -57,6 +57,15 @@ def assert_warned(app, subtype: str, filename: str, directive: str, *words: str)
     )
 
 
+def block(app, docname: str, element_id: str):
+    """The block of *docname*'s page that a link to ``#element_id`` lands on."""
+    found = html(app, docname).find(id=element_id)
+    assert found is not None, f"{docname} has no element with id {element_id!r}"
+    if not found.get_text(strip=True) and found.parent is not None:
+        return found.parent  # an empty anchor target that opens the block
+    return found
+
+
 def paragraphs(app, docname: str) -> list[str]:
     return [text_of(p) for p in html(app, docname).select("div.body p")]
 
@@ -202,7 +211,7 @@ def test_bad_option_warns_at_its_directive_and_the_page_still_renders(
 @shared_build
 def test_unknown_spec_status_falls_back_to_draft(app):
     app.build()
-    badge = html(app, "options").select_one("#spec-opt-001 .spec-badge")
+    badge = block(app, "options", "spec-opt-001").select_one(".spec-badge")
     assert text_of(badge) == "draft"
     assert "spec-status-draft" in badge["class"]
 
@@ -210,7 +219,7 @@ def test_unknown_spec_status_falls_back_to_draft(app):
 @shared_build
 def test_bad_date_is_left_out_of_the_card(app):
     app.build()
-    card = html(app, "options").select_one("#spec-opt-001")
+    card = block(app, "options", "spec-opt-001")
     names = [text_of(dt) for dt in card.select("dl.spec-fields > dt")]
     assert "Owners :" in names
     assert "Created :" not in names
@@ -220,7 +229,7 @@ def test_bad_date_is_left_out_of_the_card(app):
 @shared_build
 def test_unknown_approach_status_falls_back_to_chosen(app):
     app.build()
-    approach = html(app, "options").select_one("#approach-opt-001-bad-status")
+    approach = block(app, "options", "approach-opt-001-bad-status")
     assert "Status : chosen" in text_of(approach)
     assert "maybe" not in text_of(approach)
 
@@ -228,7 +237,7 @@ def test_unknown_approach_status_falls_back_to_chosen(app):
 @shared_build
 def test_unknown_concession_kind_falls_back_to_concession(app):
     app.build()
-    concession = html(app, "options").select_one("#concession-opt-001-bad-kind")
+    concession = block(app, "options", "concession-opt-001-bad-kind")
     assert text_of(concession.select_one(".spec-label")) == "Concession"
     assert "hazard" not in text_of(concession)
 
@@ -236,7 +245,7 @@ def test_unknown_concession_kind_falls_back_to_concession(app):
 @shared_build
 def test_invalid_object_id_is_replaced_by_the_title_slug(app):
     app.build()
-    goal = html(app, "options").select_one("#goal-opt-001-goal-with-an-invalid-id")
+    goal = block(app, "options", "goal-opt-001-goal-with-an-invalid-id")
     assert text_of(goal.select_one(".spec-id")) == "goal-with-an-invalid-id"
     assert "9lives" not in text_of(goal)
 
@@ -276,7 +285,7 @@ def test_spec_id_used_in_two_documents_warns_at_the_second(app):
 def test_object_id_used_twice_in_a_spec_warns_at_the_second(app):
     assert_warned(app, "duplicate", "dup-objects.rst", ".. spec-approach:: Second cache", "cache")
     soup = html(app, "dup-objects")
-    first = soup.select_one("#approach-dobj-001-cache")
+    first = block(app, "dup-objects", "approach-dobj-001-cache")
     assert text_of(first.select_one(".spec-title")) == "First cache"
     titles = [text_of(t) for t in soup.select(".spec-approach .spec-title")]
     assert titles == ["First cache", "Second cache"]
@@ -354,7 +363,7 @@ def test_unknown_reference_warns_at_its_directive_and_the_page_still_renders(
 @shared_build
 def test_unknown_supersedes_is_shown_as_text_not_as_a_link(app):
     app.build()
-    card = html(app, "refs").select_one("#spec-ref-001")
+    card = block(app, "refs", "spec-ref-001")
     assert "Supersedes : NOPE-001" in text_of(card)
     assert card.find("a", string="NOPE-001") is None
 
@@ -398,7 +407,7 @@ def test_diagram_kind_that_does_not_match_its_source_warns(app):
         "sequence",
         "classDiagram",
     )
-    diagram = html(app, "diagram").select_one("#diagram-dia-001-mismatch pre.mermaid")
+    diagram = block(app, "diagram", "diagram-dia-001-mismatch").select_one("pre.mermaid")
     assert diagram.get_text().split()[:3] == ["classDiagram", "class", "Order"]
     assert "After the mismatched diagram." in paragraphs(app, "diagram")
 
@@ -409,7 +418,7 @@ def test_diagram_kind_that_does_not_match_its_source_warns(app):
 @shared_build
 def test_spec_term_named_like_a_glossary_term_warns(app):
     assert_warned(app, "glossary", "glossary-spec.rst", ".. spec-term:: Widget", "Widget")
-    term = html(app, "glossary-spec").select_one("#term-glo-001-widget")
+    term = block(app, "glossary-spec", "term-glo-001-widget")
     assert text_of(term.select_one(".spec-title")) == "Widget"
     assert "After the clashing term." in paragraphs(app, "glossary-spec")
 

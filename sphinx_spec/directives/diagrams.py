@@ -6,8 +6,8 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinxcontrib.mermaid import mermaid
 
+from sphinx_spec.diagrams import mermaid_node
 from sphinx_spec.directives.base import _
 from sphinx_spec.directives.objects import ObjectDirective, Rows
 from sphinx_spec.model import DIAGRAM_KINDS, Diagram
@@ -52,11 +52,7 @@ class DiagramDirective(ObjectDirective):
         if not source.strip():
             self.warn_option("the diagram has no Mermaid source")
             return []
-        node = mermaid()
-        node["code"] = source
-        node["options"] = {}
-        node["spec_caption"] = self.title
-        return [node]
+        return [mermaid_node(source, self.title)]
 
     def record_fields(self, body: list[nodes.Node]) -> dict[str, Any]:
         kind = self.choice("kind", DIAGRAM_KINDS, "other")

@@ -1,0 +1,105 @@
+"""Mermaid for spec diagrams and flows, and its fallback where Mermaid cannot render.
+
+HTML builders get sphinxcontrib-mermaid's ``mermaid`` node. Every other
+builder (LaTeX/PDF, epub, text, man, texinfo, xml, json, gettext) gets a
+captioned literal block of the source: no mermaid-cli, no warning.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinxcontrib.mermaid import mermaid
+
+from sphinx_spec.model import ErrorPath, Flow
+
+
+def mermaid_node(source: str, caption: str) -> mermaid:
+    """A sphinxcontrib-mermaid node, marked as ours so that it degrades gracefully."""
+    node = mermaid()
+    node["code"] = source
+    node["options"] = {}
+    node["spec_caption"] = caption
+    return node
+
+
+def mermaid_text(text: str) -> str:
+    """Free text that is safe inside a Mermaid statement (message, label, condition)."""
+    one_line = " ".join(text.split())
+    return one_line.replace("#", "#35;").replace(";", "#59;") or " "
+
+
+def step_sender(step: str) -> tuple[str, str]:
+    """Who sends a step's message: the system when the step says so, else the actor."""
+    first_word = step.split(maxsplit=1)[0].lower() if step.strip() else ""
+    return ("S", "S") if first_word == "system" else ("A", "S")
+
+
+def error_branch(errors: list[ErrorPath]) -> list[str]:
+    """``alt``/``else`` branches, one per error path at a step."""
+    lines = []
+    for n, error in enumerate(errors):
+        lines.append(f"    {'else' if n else 'alt'} {mermaid_text(error.title)}")
+        lines.append(f"        S-->>A: {mermaid_text(error.action)}")
+        if error.feedback:
+            lines.append(f"        Note over A,S: {mermaid_text(error.feedback)}")
+    return [*lines, "    end"] if lines else []
+
+
+def sequence_diagram(flow: Flow, errors: list[ErrorPath]) -> str:
+    """A flow as a Mermaid sequence diagram, its error paths as ``alt`` at their step."""
+    actor = flow.actor or "Actor"
+    lines = [
+        "sequenceDiagram",
+        f"    participant A as {mermaid_text(actor)}",
+        "    participant S as System",
+    ]
+    for number, step in enumerate(flow.steps, start=1):
+        sender, receiver = step_sender(step)
+        lines.append(f"    {sender}->>{receiver}: {number}. {mermaid_text(step)}")
+        lines += error_branch([error for error in errors if error.step == number])
+    return "\n".join(lines)
+
+
+def diagram_fallback(node: mermaid) -> nodes.container:
+    """A captioned literal block of the Mermaid source."""
+    caption = node.get("spec_caption", "")
+    code = node["code"]
+    wrapper = nodes.container("", literal_block=True, classes=["literal-block-wrapper"])
+    wrapper["ids"] = [f"{anchor}-source" for anchor in leading_anchor(node.parent)]
+    wrapper += nodes.caption(caption, caption)
+    wrapper += nodes.literal_block(code, code, language="text")
+    return wrapper
+
+
+def leading_anchor(container: nodes.Element | None) -> list[str]:
+    """The anchor the collector gave a spec object (its leading target), if any."""
+    first = container.children[0] if container is not None and container.children else None
+    return list(first["ids"][:1]) if isinstance(first, nodes.target) else []
+
+
+def mermaid_renders(env: BuildEnvironment) -> bool:
+    """Whether the current builder shows Mermaid: HTML pages, not e-books."""
+    builder = getattr(env, "_builder_cls", None) or env.app.builder
+    return builder.format == "html" and not builder.name.startswith("epub")
+
+
+class DegradeSpecDiagrams(SphinxPostTransform):
+    """Where Mermaid cannot render, show a spec diagram's source instead; no warning."""
+
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        if mermaid_renders(self.env):
+            return
+        for node in list(self.document.findall(mermaid)):
+            if "spec_caption" in node:
+                node.replace_self(diagram_fallback(node))
+
+
+def setup_diagrams(app: Sphinx) -> None:
+    app.add_post_transform(DegradeSpecDiagrams)
