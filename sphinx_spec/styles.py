@@ -7,15 +7,18 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.config import Config
 
 STATIC_DIR = Path(__file__).parent / "static"
 CSS_FILE = "sphinx-spec.css"
 SPEC_CLASSES = {"spec-card", "spec-object"}
 
 
-def add_static_path(app: Sphinx) -> None:
-    if app.builder.format == "html":
-        app.config.html_static_path.append(str(STATIC_DIR))
+def add_static_path(app: Sphinx, config: Config) -> None:
+    """Serve ``sphinx-spec.css``; done at ``config-inited`` so that the value Sphinx
+    pickles equals the one it reads next time (no false "configuration changed")."""
+    if str(STATIC_DIR) not in config.html_static_path:
+        config.html_static_path.append(str(STATIC_DIR))
 
 
 def has_spec_nodes(doctree: nodes.document) -> bool:
@@ -32,5 +35,5 @@ def add_css_to_page(
 
 
 def setup_styles(app: Sphinx) -> None:
-    app.connect("builder-inited", add_static_path)
+    app.connect("config-inited", add_static_path)
     app.connect("html-page-context", add_css_to_page)

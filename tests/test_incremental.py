@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
+from bs4 import BeautifulSoup
 from helpers import ANSI, html, text_of, warnings_of
 from linking import item, landing, line_of, link, split_href, warning_pattern
 from sphinx.testing.util import SphinxTestApp
@@ -44,9 +46,27 @@ def status(app: SphinxTestApp) -> str:
     return ANSI.sub("", app.status.getvalue())
 
 
-def read_docs(app: SphinxTestApp) -> list[str]:
-    """The documents a serial run (re-)read, from its status output."""
-    return re.findall(r"reading sources\.\.\. \[\s*\d+%\] (\S+)$", status(app), re.M)
+def doctree_times(srcdir: Path) -> dict[str, int]:
+    """When each document's doctree was last pickled, i.e. when it was last read."""
+    doctrees = srcdir.parent / "_build" / "doctrees"
+    return {
+        str(path.relative_to(doctrees).with_suffix("")): path.stat().st_mtime_ns
+        for path in doctrees.rglob("*.doctree")
+    }
+
+
+def reread(before: dict[str, int], srcdir: Path) -> list[str]:
+    """The documents read again since *before* (new ones included)."""
+    after = doctree_times(srcdir)
+    return sorted(doc for doc, mtime in after.items() if before.get(doc) != mtime)
+
+
+class Rebuilt(NamedTuple):
+    """A second build on the same tree: what the first one showed, and what changed."""
+
+    before: dict[str, BeautifulSoup]  # the first build's pages
+    app: SphinxTestApp  # the second build
+    reread: list[str]  # documents the second build read again
 
 
 def remove_from_toctree(srcdir: Path, docname: str) -> None:
@@ -112,30 +132,29 @@ def test_parallel_build_really_ran_in_parallel_without_warnings(serial_and_paral
 # -- (b) removing a spec document ---------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def removed(tmp_path_factory):
-    """Build, then delete ``new`` (PAY-001) and its toctree entry and rebuild.
+JOBS = {"serial": 0, "parallel": 2}
 
-    Returns ``(before, app)``: the first build's pages of ``old``, ``user`` and
-    ``user_md``, and the second build.
-    """
-    srcdir = copy_project(ROOTS / "test-incremental", tmp_path_factory.mktemp("removed") / "src")
-    first = build(srcdir)
+
+@pytest.fixture(scope="module", params=list(JOBS))
+def removed(request, tmp_path_factory):
+    """Build, then delete ``new`` (PAY-001) and its toctree entry and rebuild (-j 1 and -j 2)."""
+    base = tmp_path_factory.mktemp(f"removed-{request.param}")
+    srcdir = copy_project(ROOTS / "test-incremental", base / "src")
+    first = build(srcdir, parallel=JOBS[request.param])
     before = {doc: html(first, doc) for doc in ("old", "user", "user_md")}
+    read_at = doctree_times(srcdir)
     (srcdir / "new.rst").unlink()
     remove_from_toctree(srcdir, "new")
-    second = build(srcdir)
-    return before, second
+    second = build(srcdir, parallel=JOBS[request.param])
+    return Rebuilt(before, second, reread(read_at, srcdir))
 
 
 def test_removal_rereads_only_the_index(removed):
-    _before, app = removed
-    assert read_docs(app) == ["index"]
+    assert removed.reread == ["index"]
 
 
 def test_removed_spec_objects_leave_the_inventory(removed):
-    _before, app = removed
-    inv = inventory(app)
+    inv = inventory(removed.app)
     assert ("spec:spec", "PAY-001") not in inv
     assert ("spec:approach", "PAY-001.storage") not in inv
     assert ("spec:spec", "PAY-000") in inv
@@ -151,7 +170,7 @@ def test_removed_spec_objects_leave_the_inventory(removed):
     ],
 )
 def test_reference_to_removed_object_warns_in_unchanged_document(removed, filename, target):
-    _before, app = removed
+    app = removed.app
     lineno = line_of(app.srcdir / filename, target)
     pattern = warning_pattern(filename, lineno, target.strip("`"), "ref")
     assert any(pattern.match(line) for line in warnings_of(app)), warnings_of(app)
@@ -161,31 +180,27 @@ def test_reference_to_removed_object_warns_in_unchanged_document(removed, filena
     ("docname", "label"), [("user", "approach"), ("user", "spec"), ("user_md", "approach")]
 )
 def test_reference_to_removed_object_renders_as_plain_text(removed, docname, label):
-    before, app = removed
-    assert item(before[docname], label).find("a") is not None, (
+    assert item(removed.before[docname], label).find("a") is not None, (
         "the reference resolved before the removal"
     )
-    after = item(html(app, docname), label)
+    after = item(html(removed.app, docname), label)
     assert after.find("a") is None
     assert "PAY-001" in text_of(after)
 
 
 def test_reference_to_remaining_spec_still_links(removed):
-    _before, app = removed
-    page, _anchor = split_href(link(html(app, "user"), "old-approach")["href"])
+    page, _anchor = split_href(link(html(removed.app, "user"), "old-approach")["href"])
     assert page == "old.html"
 
 
 def test_formerly_superseded_spec_no_longer_shows_superseded_by(removed):
-    before, app = removed
-    assert re.search(r"Superseded by ?: PAY-001", text_of(before["old"].body))
-    assert "Superseded by" not in text_of(html(app, "old").body)
+    assert re.search(r"Superseded by ?: PAY-001", text_of(removed.before["old"].body))
+    assert "Superseded by" not in text_of(html(removed.app, "old").body)
 
 
 def test_formerly_superseded_spec_loses_its_banner(removed):
-    before, app = removed
-    assert "superseded by PAY-001" in text_of(before["old"].body)
-    assert "superseded by" not in text_of(html(app, "old").body).lower()
+    assert "superseded by PAY-001" in text_of(removed.before["old"].body)
+    assert "superseded by" not in text_of(html(removed.app, "old").body).lower()
 
 
 @pytest.fixture(scope="module")
@@ -218,32 +233,29 @@ def test_html_unlinks_references_after_another_builder_saw_the_removal(
 # -- (c) adding a spec that supersedes an existing one --------------------------------------
 
 
-@pytest.fixture(scope="module")
-def added(tmp_path_factory):
-    """Build without ``new`` (PAY-001), then add it back with its toctree entry and rebuild.
-
-    Returns ``(before, app)``: the first build's pages of ``old`` and ``user``,
-    and the second build.
-    """
-    srcdir = copy_project(ROOTS / "test-incremental", tmp_path_factory.mktemp("added") / "src")
+@pytest.fixture(scope="module", params=list(JOBS))
+def added(request, tmp_path_factory):
+    """Build without ``new`` (PAY-001), then add it back with its toctree entry and rebuild."""
+    base = tmp_path_factory.mktemp(f"added-{request.param}")
+    srcdir = copy_project(ROOTS / "test-incremental", base / "src")
     new_spec = (srcdir / "new.rst").read_text(encoding="utf-8")
     (srcdir / "new.rst").unlink()
     remove_from_toctree(srcdir, "new")
-    first = build(srcdir)
+    first = build(srcdir, parallel=JOBS[request.param])
     before = {doc: html(first, doc) for doc in ("old", "user")}
+    read_at = doctree_times(srcdir)
     (srcdir / "new.rst").write_text(new_spec, encoding="utf-8")
     add_to_toctree(srcdir, "new")
-    second = build(srcdir)
-    return before, second
+    second = build(srcdir, parallel=JOBS[request.param])
+    return Rebuilt(before, second, reread(read_at, srcdir))
 
 
 def test_adding_a_spec_does_not_reread_the_spec_it_supersedes(added):
-    _before, app = added
-    assert sorted(read_docs(app)) == ["index", "new"]
+    assert added.reread == ["index", "new"]
 
 
 def test_superseded_spec_gets_the_banner_without_being_edited(added):
-    before, app = added
+    before, app = added.before, added.app
     assert before["old"].find(string=re.compile("This spec is superseded by")) is None
     banner = html(app, "old").find(string=re.compile("This spec is superseded by"))
     assert banner is not None
@@ -251,7 +263,7 @@ def test_superseded_spec_gets_the_banner_without_being_edited(added):
 
 
 def test_superseded_banner_links_to_the_new_spec(added):
-    _before, app = added
+    app = added.app
     banner = html(app, "old").find(string=re.compile("This spec is superseded by")).parent
     page, anchor = split_href(banner.find("a")["href"])
     assert page == "new.html"
@@ -259,14 +271,12 @@ def test_superseded_banner_links_to_the_new_spec(added):
 
 
 def test_superseded_card_lists_the_new_spec(added):
-    _before, app = added
-    assert re.search(r"Superseded by ?: PAY-001", text_of(html(app, "old").body))
+    assert re.search(r"Superseded by ?: PAY-001", text_of(html(added.app, "old").body))
 
 
 def test_dangling_reference_resolves_once_its_target_is_added(added):
-    before, app = added
-    assert item(before["user"], "approach").find("a") is None
-    page, _anchor = split_href(link(html(app, "user"), "approach")["href"])
+    assert item(added.before["user"], "approach").find("a") is None
+    page, _anchor = split_href(link(html(added.app, "user"), "approach")["href"])
     assert page == "new.html"
 
 
@@ -276,12 +286,13 @@ def test_dangling_reference_resolves_once_its_target_is_added(added):
 def test_retitled_object_updates_link_text_in_unchanged_document(tmp_path):
     srcdir = copy_project(ROOTS / "test-incremental", tmp_path / "src")
     build(srcdir)
+    read_at = doctree_times(srcdir)
     new = srcdir / "new.rst"
     new.write_text(
         new.read_text().replace("Retry state storage", "Attempt storage"), encoding="utf-8"
     )
     app = build(srcdir)
-    assert "user" not in read_docs(app)
+    assert reread(read_at, srcdir) == ["new"]
     assert text_of(link(html(app, "user"), "approach")) == "Attempt storage"
 
 
@@ -297,6 +308,16 @@ def unchanged(tmp_path_factory):
     mtimes = {page: page.stat().st_mtime_ns for page in pages}
     second = build(srcdir)
     return mtimes, second
+
+
+def test_rebuild_without_changes_reports_no_configuration_change(tmp_path):
+    """The extension's own setup must not look like an edit of ``conf.py``."""
+    srcdir = copy_project(ROOTS / "test-incremental", tmp_path / "src")
+    theme = {"html_theme": "basic"}  # SphinxTestApp would otherwise switch alabaster → basic
+    build(srcdir, confoverrides=theme)
+    app = build(srcdir, confoverrides=theme)
+    assert "loading pickled environment" in status(app)
+    assert "configuration has changed" not in status(app)
 
 
 def test_rebuild_without_changes_reports_nothing_out_of_date(unchanged):
