@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 from bs4 import BeautifulSoup
+from sphinx.util.inventory import InventoryFile
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -26,3 +28,26 @@ def html(app, docname: str) -> BeautifulSoup:
 def text_of(node) -> str:
     """An element's visible text with whitespace collapsed."""
     return " ".join(node.get_text(" ").split())
+
+
+class InventoryEntry(NamedTuple):
+    uri: str
+    display_name: str
+
+
+def inventory(app) -> dict[tuple[str, str], InventoryEntry]:
+    """The build's ``objects.inv`` as ``{(type, name): entry}``, on every supported Sphinx."""
+    with open(Path(app.outdir) / "objects.inv", "rb") as stream:
+        data = InventoryFile.load(stream, "", lambda base, uri: uri)
+    return {
+        (objtype, name): InventoryEntry(*entry_fields(entry))
+        for objtype, entries in data.items()
+        for name, entry in entries.items()
+    }
+
+
+def entry_fields(entry) -> tuple[str, str]:
+    """``(uri, display name)`` of an inventory item: a tuple before Sphinx 8.2, an object after."""
+    if hasattr(entry, "uri"):
+        return entry.uri, entry.display_name
+    return entry[2], entry[3]

@@ -13,10 +13,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import html, text_of, warnings_of
+from helpers import html, inventory, text_of, warnings_of
 from linking import item, landing, line_of, link, split_href, warning_pattern
 from sphinx.testing.util import SphinxTestApp
-from sphinx.util.inventory import InventoryFile
 
 pytestmark = [
     pytest.mark.sphinx("html", testroot="xref"),
@@ -317,10 +316,6 @@ def test_item_labels_are_unique(built):
 
 
 # -- objects.inv -------------------------------------------------------------------------
-
-
-def inventory(app):
-    return InventoryFile.loads((Path(app.outdir) / "objects.inv").read_bytes(), uri="")
 
 
 @pytest.mark.parametrize(

@@ -15,10 +15,9 @@ from typing import NamedTuple
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import ANSI, html, text_of, warnings_of
+from helpers import ANSI, html, inventory, text_of, warnings_of
 from linking import item, landing, line_of, link, split_href, warning_pattern
 from sphinx.testing.util import SphinxTestApp
-from sphinx.util.inventory import InventoryFile
 
 ROOTS = Path(__file__).parent / "roots"
 DEMO = Path(__file__).parent.parent / "demo"
@@ -77,10 +76,6 @@ def remove_from_toctree(srcdir: Path, docname: str) -> None:
 def add_to_toctree(srcdir: Path, docname: str) -> None:
     index = srcdir / "index.rst"
     index.write_text(index.read_text().rstrip("\n") + f"\n   {docname}\n", encoding="utf-8")
-
-
-def inventory(app: SphinxTestApp):
-    return InventoryFile.loads((Path(app.outdir) / "objects.inv").read_bytes(), uri="")
 
 
 # -- (a) parallel == serial -------------------------------------------------------------
