@@ -15,6 +15,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinxcontrib.mermaid import mermaid
 
+from sphinx_spec.builders import current_builder
 from sphinx_spec.model import ErrorPath, Flow
 
 
@@ -84,8 +85,8 @@ def leading_anchor(container: nodes.Element | None) -> list[str]:
 
 def mermaid_renders(env: BuildEnvironment) -> bool:
     """Whether the current builder shows Mermaid: HTML pages, not e-books."""
-    builder = getattr(env, "_builder_cls", None) or env.app.builder
-    return builder.format == "html" and not builder.name.startswith("epub")
+    builder = current_builder(env)
+    return builder.is_html and not builder.name.startswith("epub")
 
 
 class DegradeSpecDiagrams(SphinxPostTransform):

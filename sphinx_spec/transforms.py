@@ -14,6 +14,7 @@ from sphinx.application import Sphinx
 from sphinx.locale import get_translation
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from sphinx_spec.builders import current_builder
 from sphinx_spec.collect import get_store
 from sphinx_spec.directives.base import fields, spec_xref
 from sphinx_spec.model import Spec
@@ -109,5 +110,19 @@ class RenderSpecCards(SphinxPostTransform):
             details.replace_self(rendered)
 
 
+class StripSpecClasses(SphinxPostTransform):
+    """Outside HTML, drop the ``spec-*`` classes: they only serve the stylesheet."""
+
+    default_priority = 900
+
+    def run(self, **kwargs: Any) -> None:
+        if current_builder(self.env).is_html:
+            return
+        for node in self.document.findall(nodes.Element):
+            if any(name.startswith("spec-") for name in node.get("classes", ())):
+                node["classes"] = [c for c in node["classes"] if not c.startswith("spec-")]
+
+
 def setup_transforms(app: Sphinx) -> None:
     app.add_post_transform(RenderSpecCards)
+    app.add_post_transform(StripSpecClasses)

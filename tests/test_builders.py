@@ -211,6 +211,25 @@ def test_epub_shows_diagram_source_not_a_mermaid_block(build):
     assert 'class="mermaid"' not in xhtml
 
 
+def test_latex_carries_no_spec_classes(build):
+    tex = output(build("latex"), "*.tex")
+    assert "Decision" in tex
+    assert "sphinxuseclass" not in tex
+
+
+def test_xml_carries_no_spec_classes(build):
+    xml = output(build("xml"), "payment-retries.xml")
+    assert "<field_list" in xml
+    classes = re.findall(r'classes="([^"]*)"', xml)
+    assert classes
+    assert [c for c in classes if "spec-" in c] == []
+
+
+def test_html_keeps_spec_classes(build):
+    page = (Path(build("html").outdir) / "specs" / "payment-retries.html").read_text()
+    assert 'class="spec-card' in page
+
+
 def test_xml_has_no_mermaid_node(build):
     xml = output(build("xml"), "payment-retries.xml")
     assert "<mermaid" not in xml
