@@ -5,10 +5,9 @@ from __future__ import annotations
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from sphinx_spec.collect import get_store
 from sphinx_spec.model import ErrorPath, Flow, OpenQuestion, Spec, Term
 from sphinx_spec.report import warn
-from sphinx_spec.store import SpecIndex
+from sphinx_spec.store import SpecIndex, get_store
 
 
 def check_duplicate_specs(index: SpecIndex) -> None:
@@ -17,18 +16,30 @@ def check_duplicate_specs(index: SpecIndex) -> None:
         warn(
             f"spec id {spec.id!r} is already used by {first.docname!r} (line {first.lineno})",
             "duplicate",
-            (spec.docname, spec.lineno),
+            spec.location,
+        )
+
+
+def check_duplicate_objects(index: SpecIndex) -> None:
+    for first, again in index.duplicate_objects:
+        warn(
+            f"{again.label} {again.full_id!r} has the same full id as the one in "
+            f"{first.docname!r} (line {first.lineno}); use ids that stay distinct with dots",
+            "duplicate",
+            again.location,
         )
 
 
 def check_spec_links(index: SpecIndex, spec: Spec) -> None:
     for option, targets in (("supersedes", spec.supersedes), ("depends-on", spec.depends_on)):
         for target in targets:
-            if target not in index.specs:
+            if target == spec.id:
+                warn(f"spec {spec.id}: :{option}: names the spec itself", "ref", spec.location)
+            elif target not in index.specs:
                 warn(
                     f"spec {spec.id}: :{option}: names unknown spec {target!r}",
                     "ref",
-                    (spec.docname, spec.lineno),
+                    spec.location,
                 )
 
 
@@ -36,7 +47,7 @@ def check_error_path(index: SpecIndex, error: ErrorPath) -> None:
     if not error.flow:
         return
     flow = index.resolve(Flow.kind, error.flow, error.docname)
-    location = (error.docname, error.lineno)
+    location = error.location
     if not isinstance(flow, Flow):
         warn(
             f"error path {error.full_id}: :flow: names unknown flow {error.flow!r}", "ref", location
@@ -59,7 +70,7 @@ def check_question(index: SpecIndex, question: OpenQuestion) -> None:
             f"open question {question.full_id}: :resolved-by: names unknown approach "
             f"{question.resolved_by!r}",
             "ref",
-            (question.docname, question.lineno),
+            question.location,
         )
 
 
@@ -78,13 +89,14 @@ def check_term_definitions(index: SpecIndex) -> None:
                 f"term {term.title!r} is defined differently in {first.spec_id} "
                 f"({first.docname}, line {first.lineno}) and {term.spec_id}",
                 "glossary",
-                (term.docname, term.lineno),
+                term.location,
             )
 
 
 def check_project(app: Sphinx, env: BuildEnvironment) -> None:
     index = get_store(env).index
     check_duplicate_specs(index)
+    check_duplicate_objects(index)
     check_term_definitions(index)
     for spec_id in sorted(index.specs):
         check_spec_links(index, index.specs[spec_id])

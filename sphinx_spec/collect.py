@@ -19,22 +19,13 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
 
-from sphinx_spec.diagrams import mermaid_node, sequence_diagram
+from sphinx_spec.diagrams import draw_flows
 from sphinx_spec.model import ErrorPath, Flow, Spec, SpecObject, Term
 from sphinx_spec.nodes import spec_card_details
 from sphinx_spec.report import warn
-from sphinx_spec.store import Reference, SpecStore
+from sphinx_spec.store import Reference, SpecStore, get_store
 
 Marked = tuple[nodes.Element, Any]
-
-
-def get_store(env: BuildEnvironment) -> SpecStore:
-    """The project's store, created on first use and pickled with the environment."""
-    store: SpecStore | None = getattr(env, "spec_store", None)
-    if store is None:
-        store = SpecStore()
-        env.spec_store = store  # type: ignore[attr-defined]
-    return store
 
 
 def take_records(document: nodes.document) -> list[Marked]:
@@ -52,7 +43,7 @@ def spec_references(document: nodes.document) -> Iterator[Reference]:
     for ref in document.findall(addnodes.pending_xref):
         domain, kind = ref.get("refdomain"), ref.get("reftype")
         if domain == "spec" or kind == "any" or (domain == "std" and kind == "term"):
-            yield Reference(kind, ref.get("reftarget", ""))
+            yield Reference(kind, ref.get("reftarget", ""), ref.get("spec_step") or 0)
 
 
 class CollectSpecRecords(SphinxTransform):
@@ -70,26 +61,29 @@ class CollectSpecRecords(SphinxTransform):
         collected = self.settle_objects(objects, spec)
         if spec is not None:
             store.add_objects(docname, collected)
-        elif objects and not specs:
+        else:
+            reason = "whose 'spec' has no valid :id:" if specs else "without a 'spec' directive"
             for _node, record in objects:
                 warn(
-                    f"{record.label} {record.title!r} is in a document without a "
-                    "'spec' directive; it is not collected",
+                    f"{record.label} {record.title!r} is in a document {reason}; "
+                    "it is not collected",
                     "orphan",
-                    (docname, record.lineno),
+                    record.location,
                 )
         store.note_references(docname, spec_references(self.document))
 
     def register_specs(self, specs: list[Marked], store: SpecStore) -> Spec | None:
-        """Register the document's first spec; every further one is a duplicate."""
+        """Register the first spec of the document if its id is valid; more are duplicates."""
         registered: Spec | None = None
-        for node, record in specs:
-            if registered is not None:
+        for n, (node, record) in enumerate(specs):
+            if n:
+                first = specs[0][1]
                 warn(
                     f"a document describes one spec: {record.id or record.title!r} repeats "
-                    f"the 'spec' directive (first: {registered.id} at line {registered.lineno})",
+                    f"the 'spec' directive (first: {first.id or first.title!r} at line "
+                    f"{first.lineno})",
                     "duplicate",
-                    (record.docname, record.lineno),
+                    record.location,
                 )
             elif record.id:
                 registered = dataclasses.replace(
@@ -165,7 +159,7 @@ class ObjectIds:
                 f"{record.label} id {record.local_id!r} is used twice in this spec "
                 f"(first at line {first.lineno})",
                 "duplicate",
-                (record.docname, record.lineno),
+                record.location,
             )
             return ""
         self.taken.add(key)
@@ -189,16 +183,6 @@ def show_id(node: nodes.Element, local_id: str) -> None:
             return
 
 
-def draw_flows(settled: list[Marked]) -> None:
-    """Append a sequence diagram to each flow that asks for one (``:diagram: sequence``)."""
-    errors = [record for _node, record in settled if isinstance(record, ErrorPath)]
-    for node, record in settled:
-        if isinstance(record, Flow) and record.diagram == "sequence":
-            own = [error for error in errors if error.flow in (record.local_id, record.full_id)]
-            caption = f"{record.title} (sequence diagram)"
-            node += mermaid_node(sequence_diagram(record, own), caption)
-
-
 def add_target(document: nodes.document, node: nodes.Element, anchor: str) -> None:
     """Anchor *node* with a leading ``target``: every writer, LaTeX included, emits one."""
     target = nodes.target("", "", ids=[anchor])
@@ -216,25 +200,27 @@ def anchor_steps(document: nodes.document, node: nodes.Element, flow: Flow) -> N
 
 
 def register_terms(env: BuildEnvironment, terms: list[Term]) -> None:
-    """Make every spec term reachable through the standard ``:term:`` role.
+    """List every spec term (and alias) as a standard ``term`` object.
 
-    A name that an ordinary ``glossary`` already defines is a ``spec.glossary``
-    warning and keeps pointing at the glossary.
+    That puts it in ``objects.inv`` as ``std:term`` and lets ``:term:`` find
+    it by its exact name; other spellings are resolved by ``domain``. A name
+    that an ordinary ``glossary`` defines stays the glossary's and warns
+    ``spec.glossary``.
     """
-    std: Any = env.get_domain("std")
-    known_terms: dict[str, tuple[str, str]] = std.data.setdefault("terms", {})
+    std_objects: dict[tuple[str, str], tuple[str, str]] = env.get_domain("std").objects  # type: ignore[attr-defined]
     ours = {(term.docname, term.anchor) for term in terms}
+    defined = {name.lower(): where for (kind, name), where in std_objects.items() if kind == "term"}
     for term in terms:
         for name in term.names:
-            existing = known_terms.get(name.lower())
-            if existing is None:
-                std.objects["term", name] = known_terms[name.lower()] = (term.docname, term.anchor)
+            existing = defined.setdefault(name.lower(), (term.docname, term.anchor))
+            if existing == (term.docname, term.anchor):
+                std_objects["term", name] = existing
             elif existing not in ours:
                 warn(
                     f"spec term {name!r} clashes with the glossary term in {existing[0]!r}; "
                     ":term: keeps pointing at the glossary",
                     "glossary",
-                    (term.docname, term.lineno),
+                    term.location,
                 )
 
 

@@ -7,6 +7,7 @@ captioned literal block of the source: no mermaid-cli, no warning.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from docutils import nodes
@@ -16,7 +17,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinxcontrib.mermaid import mermaid
 
 from sphinx_spec.builders import current_builder
-from sphinx_spec.model import ErrorPath, Flow
+from sphinx_spec.model import ErrorPath, Flow, SpecObject
 
 
 def mermaid_node(source: str, caption: str) -> mermaid:
@@ -31,7 +32,7 @@ def mermaid_node(source: str, caption: str) -> mermaid:
 def mermaid_text(text: str) -> str:
     """Free text that is safe inside a Mermaid statement (message, label, condition)."""
     one_line = " ".join(text.split())
-    return one_line.replace("#", "#35;").replace(";", "#59;") or " "
+    return re.sub(r"[#;]", lambda char: f"#{ord(char[0])};", one_line) or " "
 
 
 def step_sender(step: str) -> tuple[str, str]:
@@ -64,6 +65,16 @@ def sequence_diagram(flow: Flow, errors: list[ErrorPath]) -> str:
         lines.append(f"    {sender}->>{receiver}: {number}. {mermaid_text(step)}")
         lines += error_branch([error for error in errors if error.step == number])
     return "\n".join(lines)
+
+
+def draw_flows(settled: list[tuple[nodes.Element, SpecObject]]) -> None:
+    """Append a sequence diagram to each flow that asks for one (``:diagram: sequence``)."""
+    errors = [record for _node, record in settled if isinstance(record, ErrorPath)]
+    for node, record in settled:
+        if isinstance(record, Flow) and record.diagram == "sequence":
+            own = [error for error in errors if error.flow in (record.local_id, record.full_id)]
+            caption = f"{record.title} (sequence diagram)"
+            node += mermaid_node(sequence_diagram(record, own), caption)
 
 
 def diagram_fallback(node: mermaid) -> nodes.container:

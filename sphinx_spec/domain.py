@@ -21,10 +21,9 @@ from sphinx.locale import get_translation
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
-from sphinx_spec.collect import get_store
 from sphinx_spec.model import OBJECT_CLASSES, Flow, Spec
 from sphinx_spec.report import warn
-from sphinx_spec.store import Target
+from sphinx_spec.store import Target, get_store
 
 _ = get_translation("sphinx_spec")
 
@@ -124,11 +123,27 @@ def warn_unresolved(app: Sphinx, domain: Domain, node: addnodes.pending_xref) ->
     """Report a dangling ``spec`` reference as ``spec.ref``, at the reference."""
     if domain is None or domain.name != "spec":
         return None
+    if not node.get("refwarn"):
+        return True  # a link the card or an option made; checks.py reports it once
     kind = OBJECT_TYPES.get(node["reftype"], node["reftype"])
     warn(f"unknown {str(_(kind)).lower()} id {node['reftarget']!r}", "ref", node)
     return True
 
 
+def resolve_term_any_case(
+    app: Sphinx, env: BuildEnvironment, node: addnodes.pending_xref, contnode: Element
+) -> Element | None:
+    """``:term:`` for a spec term (or alias) written in another case than defined."""
+    if node.get("refdomain") != "std" or node.get("reftype") != "term":
+        return None
+    docname = node.get("refdoc", "")
+    term = get_store(env).index.resolve("term", node["reftarget"], docname)
+    if term is None:
+        return None
+    return make_refnode(app.builder, docname, term.docname, term.anchor, contnode, term.title)
+
+
 def setup_domain(app: Sphinx) -> None:
     app.add_domain(SpecDomain)
     app.connect("warn-missing-reference", warn_unresolved)
+    app.connect("missing-reference", resolve_term_any_case)

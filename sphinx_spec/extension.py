@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sphinx.application import Sphinx
 from sphinx.util.typing import ExtensionMetadata
 
@@ -19,12 +17,9 @@ from sphinx_spec.transforms import setup_transforms
 #: Bump whenever the stored records change shape, so old pickles are discarded.
 ENV_VERSION = 1
 
-PACKAGE_DIR = Path(__file__).parent
-
 
 def setup_extension(app: Sphinx, version: str) -> ExtensionMetadata:
     app.setup_extension("sphinxcontrib.mermaid")
-    app.add_message_catalog("sphinx_spec", str(PACKAGE_DIR / "locale"))
     setup_config(app)
     setup_directives(app)
     setup_collect(app)

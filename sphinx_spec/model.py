@@ -7,6 +7,7 @@ cleanly with the build environment and merge across parallel readers.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ QUESTION_STATUSES = ("open", "answered", "deferred")
 DIAGRAM_KINDS = ("class", "sequence", "state", "flowchart", "er", "other")
 
 ID_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*\Z")
+DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 
 def is_valid_id(value: str) -> bool:
@@ -36,11 +38,15 @@ def is_valid_id(value: str) -> bool:
 
 
 def slugify(title: str) -> str:
-    """A stable id derived from a title: ``"Clock skew (EU)"`` → ``"clock-skew-eu"``."""
+    """A stable id derived from a title: ``"Clock skew (EU)"`` → ``"clock-skew-eu"``.
+
+    A title with no ASCII letters or digits gets ``item-`` and a digest of the
+    title, so that its id still depends on the title alone.
+    """
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
     if not slug:
-        return "item"
+        return f"item-{hashlib.sha1(title.encode()).hexdigest()[:8]}" if title.strip() else "item"
     return slug if slug[0].isalpha() else f"n{slug}"
 
 
@@ -52,7 +58,9 @@ def split_list(value: str | None) -> tuple[str, ...]:
 
 
 def parse_date(value: str) -> datetime.date | None:
-    """An ISO date (``YYYY-MM-DD``), or ``None`` when *value* is not one."""
+    """A calendar date written ``YYYY-MM-DD``, or ``None`` when *value* is not one."""
+    if not DATE_PATTERN.match(value.strip()):
+        return None
     try:
         return datetime.date.fromisoformat(value.strip())
     except ValueError:
@@ -61,11 +69,21 @@ def parse_date(value: str) -> datetime.date | None:
 
 @dataclass(frozen=True, kw_only=True)
 class Located:
-    """Where a record was written: its document, line and HTML anchor."""
+    """Where a record was written: its document, source file, line and HTML anchor.
+
+    *source* differs from the document's own file when the record comes from
+    an included file.
+    """
 
     docname: str
     lineno: int
+    source: str = ""
     anchor: str = ""
+
+    @property
+    def location(self) -> tuple[str, int] | str:
+        """Where warnings about the record point: ``"file:line"`` or ``(docname, line)``."""
+        return f"{self.source}:{self.lineno}" if self.source else (self.docname, self.lineno)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -170,7 +188,7 @@ class Diagram(SpecObject):
     kind: ClassVar[str] = "diagram"
     label: ClassVar[str] = "Diagram"
     diagram_kind: str = "other"
-    source: str = ""
+    code: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -193,7 +211,12 @@ class Term(SpecObject):
 
     @property
     def names(self) -> tuple[str, ...]:
-        return (self.title, *self.aliases)
+        """The title and the aliases, each once (case-insensitively), none empty."""
+        unique: dict[str, str] = {}
+        for name in (self.title, *self.aliases):
+            if name:
+                unique.setdefault(name.lower(), name)
+        return tuple(unique.values())
 
 
 OBJECT_CLASSES: dict[str, type[SpecObject]] = {
@@ -243,7 +266,9 @@ def reverse_relations(specs: list[Spec]) -> Relations:
     relations = Relations()
     for spec in specs:
         for target in spec.supersedes:
-            relations.superseded_by.setdefault(target, []).append(spec.id)
+            if target != spec.id:
+                relations.superseded_by.setdefault(target, []).append(spec.id)
         for target in spec.depends_on:
-            relations.depended_on_by.setdefault(target, []).append(spec.id)
+            if target != spec.id:
+                relations.depended_on_by.setdefault(target, []).append(spec.id)
     return relations

@@ -1,8 +1,16 @@
-"""Placeholder nodes, replaced by standard docutils nodes before writing."""
+"""The node shapes directives and transforms share, and the card's placeholder node.
+
+Everything here builds standard docutils nodes, except ``spec_card_details``,
+which a post-transform replaces before any builder writes.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from docutils import nodes
+from sphinx import addnodes
 
 
 class spec_card_details(nodes.General, nodes.Element):  # noqa: N801 (docutils naming)
@@ -11,3 +19,37 @@ class spec_card_details(nodes.General, nodes.Element):  # noqa: N801 (docutils n
     Holds the :class:`~sphinx_spec.model.Spec` record in ``node["spec"]``; the
     card post-transform replaces it once the whole project has been read.
     """
+
+
+def field(name: str, *body: nodes.Node) -> nodes.field:
+    return nodes.field(
+        "", nodes.field_name(name, name), nodes.field_body("", nodes.paragraph("", "", *body))
+    )
+
+
+def fields(rows: Sequence[tuple[str, str | nodes.Node | None]]) -> list[nodes.field_list]:
+    """A field list of the rows whose value is not empty (none at all if all are)."""
+    items = [
+        field(name, nodes.Text(value) if isinstance(value, str) else value)
+        for name, value in rows
+        if value
+    ]
+    return [nodes.field_list("", *items, classes=["spec-fields"])] if items else []
+
+
+def spec_xref(
+    kind: str, target: str, docname: str, text: str, *, explicit: bool = False, **attrs: Any
+) -> addnodes.pending_xref:
+    """A reference the ``spec`` domain resolves; consistency checks report dangling ones."""
+    ref = addnodes.pending_xref(
+        "",
+        nodes.inline(text, text),
+        refdomain="spec",
+        reftype=kind,
+        reftarget=target,
+        refdoc=docname,
+        refexplicit=explicit,
+        refwarn=False,
+        **attrs,
+    )
+    return ref

@@ -14,6 +14,6 @@ Location = tuple[str, int] | Any
 def warn(message: str, subtype: str, location: Location) -> None:
     """Emit ``message`` as a ``spec.<subtype>`` warning at *location*.
 
-    *location* is a ``(docname, lineno)`` pair or a docutils node.
+    *location* is a ``(docname, lineno)`` pair, a ``"file:line"`` string or a docutils node.
     """
     logger.warning(message, type="spec", subtype=subtype, location=location)

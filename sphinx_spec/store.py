@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from sphinx_spec.model import (
     OBJECT_CLASSES,
+    Flow,
     NonGoal,
     Spec,
     SpecCounts,
@@ -25,10 +26,11 @@ from sphinx_spec.model import (
 
 
 class Reference(NamedTuple):
-    """A cross-reference a document makes: ``(role kind, target)``."""
+    """A cross-reference a document makes: ``(role kind, target, flow step or 0)``."""
 
     kind: str
     target: str
+    step: int = 0
 
 
 Target = Spec | SpecObject
@@ -41,12 +43,14 @@ class SpecIndex:
     """Lookups over the whole project, rebuilt whenever the store changes."""
 
     def __init__(self, specs: dict[str, Spec], objects: dict[str, list[SpecObject]]) -> None:
-        self.spec_of_doc = specs
         self.specs: dict[str, Spec] = {}
         self.duplicate_specs: list[Spec] = []
         for docname in sorted(specs):
             self._add_spec(specs[docname])
+        #: each document's spec, if it won its id (a duplicate's document has none)
+        self.spec_of_doc = {spec.docname: spec for spec in self.specs.values()}
         self.objects: dict[tuple[str, str], SpecObject] = {}
+        self.duplicate_objects: list[tuple[SpecObject, SpecObject]] = []
         self.by_spec: dict[str, list[SpecObject]] = {}
         self.terms_by_name: dict[str, list[Term]] = {}
         for docname in sorted(objects):
@@ -62,12 +66,12 @@ class SpecIndex:
             self.specs[spec.id] = spec
 
     def _add_object(self, obj: SpecObject) -> None:
-        if (
-            self.specs.get(obj.spec_id, None) is None
-            or self.specs[obj.spec_id].docname != obj.docname
-        ):
+        if self.spec_of_doc.get(obj.docname) is None:
             return  # its spec lost a duplicate-id contest; the spec is warned about
-        self.objects[obj.kind, obj.full_id] = obj
+        first = self.objects.setdefault((obj.kind, obj.full_id), obj)
+        if first is not obj:  # dotted ids: spec "A.B" + "c" and spec "A" + "B.c"
+            self.duplicate_objects.append((first, obj))
+            return
         self.by_spec.setdefault(obj.spec_id, []).append(obj)
         if isinstance(obj, Term):
             for name in obj.names:
@@ -101,11 +105,10 @@ class SpecIndex:
         return found
 
     def _by_id(self, kind: str, target: str, from_docname: str | None) -> SpecObject | None:
-        found = self.objects.get((kind, target))
+        """A local id in the referring document's spec first, then a full id."""
         current = self.spec_of_doc.get(from_docname or "")
-        if found is None and current is not None:
-            found = self.objects.get((kind, f"{current.id}.{target}"))
-        return found
+        found = current and self.objects.get((kind, f"{current.id}.{target}"))
+        return found or self.objects.get((kind, target))
 
     def _term_by_name(self, name: str, current: Spec | None) -> Term | None:
         candidates = self.terms_by_name.get(name.lower(), [])
@@ -131,10 +134,12 @@ class SpecIndex:
         return list(unique.values())
 
 
-def _describe(target: Target | None) -> tuple[str, ...] | None:
+def _describe(target: Target | None, step: int = 0) -> tuple[object, ...] | None:
+    """What a link to *target* shows: page, anchor, title (and whether a step exists)."""
     if target is None:
         return None
-    return (target.docname, target.anchor, target.title)
+    has_step = isinstance(target, Flow) and 0 < step <= len(target.steps)
+    return (target.docname, target.anchor, target.title, has_step)
 
 
 class SpecStore:
@@ -203,7 +208,10 @@ class SpecStore:
                 *index.relations.superseded_by.get(spec.id, []),
                 *index.relations.depended_on_by.get(spec.id, []),
             )
-            shown.append(("card", related, [_describe(index.specs.get(i)) for i in related]))
+            live = index.spec_of_doc.get(docname) is spec
+            counts = index.counts_for(spec.id) if live else None
+            links = [_describe(index.specs.get(i)) for i in related]
+            shown.append(("card", live, counts, related, links))
         for ref in sorted(self.references.get(docname, ())):
             shown.append((ref, _describe_reference(index, ref, docname)))
         return hashlib.sha1(repr(shown).encode()).hexdigest()
@@ -224,4 +232,13 @@ class SpecStore:
 def _describe_reference(index: SpecIndex, ref: Reference, docname: str) -> object:
     if ref.kind == "any":
         return [_describe(t) for t in index.resolve_any(ref.target, docname)]
-    return _describe(index.resolve(ref.kind, ref.target, docname))
+    return _describe(index.resolve(ref.kind, ref.target, docname), ref.step)
+
+
+def get_store(env: Any) -> SpecStore:
+    """The project's store, created on first use and pickled with the environment."""
+    store: SpecStore | None = getattr(env, "spec_store", None)
+    if store is None:
+        store = SpecStore()
+        env.spec_store = store
+    return store

@@ -15,11 +15,9 @@ from sphinx.locale import get_translation
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinx_spec.builders import current_builder
-from sphinx_spec.collect import get_store
-from sphinx_spec.directives.base import fields, spec_xref
 from sphinx_spec.model import Spec
-from sphinx_spec.nodes import spec_card_details
-from sphinx_spec.store import SpecIndex
+from sphinx_spec.nodes import fields, spec_card_details, spec_xref
+from sphinx_spec.store import SpecIndex, get_store
 
 _ = get_translation("sphinx_spec")
 

@@ -12,11 +12,10 @@ from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx import addnodes
 from sphinx.locale import get_translation
 from sphinx.util.docutils import SphinxDirective
 
-from sphinx_spec.model import is_valid_id, parse_date, slugify, split_list
+from sphinx_spec.model import Located, is_valid_id, parse_date, slugify, split_list
 from sphinx_spec.report import warn
 
 _ = get_translation("sphinx_spec")
@@ -65,9 +64,19 @@ class SpecDirectiveBase(SphinxDirective):
     def render(self) -> list[nodes.Node]:
         raise NotImplementedError
 
+    def placement(self) -> dict[str, Any]:
+        """Where the directive is written, for its record: document, source file, line.
+
+        The source file is the included file when the directive comes from an
+        ``include``, so that warnings point at the line the author wrote.
+        """
+        source, line = self.get_source_info()
+        return {"docname": self.env.docname, "source": source or "", "lineno": line or self.lineno}
+
     @property
-    def location(self) -> tuple[str, int]:
-        return (self.env.docname, self.lineno)
+    def location(self) -> tuple[str, int] | str:
+        where = self.placement()
+        return Located(**where).location
 
     @property
     def title(self) -> str:
@@ -119,7 +128,7 @@ class SpecDirectiveBase(SphinxDirective):
         for value in values:
             if not is_valid_id(value):
                 self.warn_option(f":{name}: {value!r} is not a valid id")
-        return tuple(value for value in values if is_valid_id(value))
+        return tuple(dict.fromkeys(value for value in values if is_valid_id(value)))
 
     def own_id(self, derived: str | None = None) -> tuple[str, bool]:
         """The ``:id:`` option if valid, else *derived* (default: a slug of the title).
@@ -163,37 +172,3 @@ def title_line(label: str, title: str) -> nodes.paragraph:
         nodes.strong(title, title, classes=["spec-title"]),
         classes=["spec-object-title"],
     )
-
-
-def field(name: str, *body: nodes.Node) -> nodes.field:
-    return nodes.field(
-        "", nodes.field_name(name, name), nodes.field_body("", nodes.paragraph("", "", *body))
-    )
-
-
-def fields(rows: Sequence[tuple[str, str | nodes.Node | None]]) -> list[nodes.field_list]:
-    """A field list of the rows whose value is not empty (none at all if all are)."""
-    items = [
-        field(name, nodes.Text(value) if isinstance(value, str) else value)
-        for name, value in rows
-        if value
-    ]
-    return [nodes.field_list("", *items, classes=["spec-fields"])] if items else []
-
-
-def spec_xref(
-    kind: str, target: str, docname: str, text: str, *, explicit: bool = False, **attrs: Any
-) -> addnodes.pending_xref:
-    """A reference the ``spec`` domain resolves; consistency checks report dangling ones."""
-    ref = addnodes.pending_xref(
-        "",
-        nodes.inline(text, text),
-        refdomain="spec",
-        reftype=kind,
-        reftarget=target,
-        refdoc=docname,
-        refexplicit=explicit,
-        refwarn=False,
-        **attrs,
-    )
-    return ref

@@ -41,7 +41,7 @@ class DiagramDirective(ObjectDirective):
     """``spec-diagram``: emits the spec object block around a ``mermaid`` node.
 
     The node is sphinxcontrib-mermaid's; builders that cannot run Mermaid get a
-    captioned literal block of the source instead (see ``transforms``).
+    captioned literal block of the source instead (see ``sphinx_spec.diagrams``).
     """
 
     record_class = Diagram
@@ -58,7 +58,7 @@ class DiagramDirective(ObjectDirective):
         kind = self.choice("kind", DIAGRAM_KINDS, "other")
         source = "\n".join(self.content).strip("\n")
         self.check_kind(kind, source)
-        return {"diagram_kind": kind, "source": source}
+        return {"diagram_kind": kind, "code": source}
 
     def check_kind(self, kind: str, source: str) -> None:
         keyword = first_keyword(source)

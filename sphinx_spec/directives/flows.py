@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from sphinx_spec.directives.base import _, spec_xref
+from sphinx_spec.directives.base import _
 from sphinx_spec.directives.objects import ObjectDirective, Rows
 from sphinx_spec.model import ErrorPath, Flow, is_valid_id
+from sphinx_spec.nodes import spec_xref
 
 FLOW_DIAGRAMS = ("sequence",)
 
@@ -86,7 +88,7 @@ class ErrorPathDirective(ObjectDirective):
         value = self.text("step")
         if not value:
             return None
-        if not value.isdigit() or int(value) < 1:
+        if not re.fullmatch(r"[0-9]+", value) or int(value) < 1:
             self.warn_option(f":step: {value!r} is not a step number (1, 2, …)")
             return None
         return int(value)

@@ -16,10 +16,8 @@ from sphinx_spec.directives.base import (
     OptionSpec,
     SpecDirectiveBase,
     _,
-    fields,
     object_container,
     plain_text,
-    spec_xref,
     title_line,
 )
 from sphinx_spec.model import (
@@ -37,6 +35,7 @@ from sphinx_spec.model import (
     is_valid_id,
     split_list,
 )
+from sphinx_spec.nodes import fields, spec_xref
 
 Rows = list[tuple[str, "str | nodes.Node | None"]]
 
@@ -56,11 +55,10 @@ class ObjectDirective(SpecDirectiveBase):
         local_id, explicit = self.own_id(self.derived_id())
         record = self.record_class(
             local_id=local_id,
-            title=self.title,
+            title=self.title or local_id,
             id_explicit=explicit,
             text=plain_text(body),
-            docname=self.env.docname,
-            lineno=self.lineno,
+            **self.placement(),
             **self.record_fields(body),
         )
         node = object_container(

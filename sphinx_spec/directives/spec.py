@@ -56,8 +56,7 @@ class SpecDirective(SpecDirectiveBase):
             supersedes=self.ids("supersedes"),
             depends_on=self.ids("depends-on"),
             summary=plain_text(body),
-            docname=self.env.docname,
-            lineno=self.lineno,
+            **self.placement(),
         )
 
     def default_status(self) -> str:
