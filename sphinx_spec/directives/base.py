@@ -7,6 +7,7 @@ docutils error that drops the whole block.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -71,7 +72,8 @@ class SpecDirectiveBase(SphinxDirective):
         ``include``, so that warnings point at the line the author wrote.
         """
         source, line = self.get_source_info()
-        return {"docname": self.env.docname, "source": source or "", "lineno": line or self.lineno}
+        where = os.path.abspath(source) if source else ""  # included files are cwd-relative
+        return {"docname": self.env.docname, "source": where, "lineno": line or self.lineno}
 
     @property
     def location(self) -> tuple[str, int] | str:
