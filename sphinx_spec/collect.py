@@ -21,7 +21,7 @@ from sphinx.transforms import SphinxTransform
 
 from sphinx_spec.diagrams import draw_flows
 from sphinx_spec.model import ErrorPath, Flow, Spec, SpecObject, Term
-from sphinx_spec.nodes import spec_card_details
+from sphinx_spec.nodes import spec_card_details, spec_view
 from sphinx_spec.report import warn
 from sphinx_spec.store import Reference, SpecStore, get_store
 
@@ -71,6 +71,7 @@ class CollectSpecRecords(SphinxTransform):
                     record.location,
                 )
         store.note_references(docname, spec_references(self.document))
+        store.note_views(docname, [node["query"] for node in self.document.findall(spec_view)])
 
     def register_specs(self, specs: list[Marked], store: SpecStore) -> Spec | None:
         """Register the first spec of the document if its id is valid; more are duplicates."""
@@ -241,14 +242,8 @@ def derive_project_data(app: Sphinx, env: BuildEnvironment) -> None:
     register_terms(env, sorted(terms, key=lambda t: (t.docname, t.lineno)))
 
 
-def documents_shown_stale(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Unchanged documents that display cross-document data which changed."""
-    return get_store(env).outdated_by_others(sorted(env.found_docs), str(app.outdir))
-
-
 def setup_collect(app: Sphinx) -> None:
     app.add_transform(CollectSpecRecords)
     app.connect("env-purge-doc", purge_document)
     app.connect("env-merge-info", merge_documents)
     app.connect("env-updated", derive_project_data)
-    app.connect("env-get-updated", documents_shown_stale)

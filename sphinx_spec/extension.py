@@ -11,8 +11,10 @@ from sphinx_spec.config import setup_config
 from sphinx_spec.diagrams import setup_diagrams
 from sphinx_spec.directives import setup_directives
 from sphinx_spec.domain import setup_domain
+from sphinx_spec.freshness import setup_freshness
 from sphinx_spec.styles import setup_styles
 from sphinx_spec.transforms import setup_transforms
+from sphinx_spec.views import setup_views
 
 #: Bump whenever the stored records change shape, so old pickles are discarded.
 ENV_VERSION = 1
@@ -27,6 +29,8 @@ def setup_extension(app: Sphinx, version: str) -> ExtensionMetadata:
     setup_domain(app)
     setup_transforms(app)
     setup_diagrams(app)
+    setup_views(app)
+    setup_freshness(app)
     setup_styles(app)
     return {
         "version": version,

@@ -225,6 +225,38 @@ OBJECT_CLASSES: dict[str, type[SpecObject]] = {
 }
 
 
+CURRENT = "current"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ViewQuery(Located):
+    """One aggregate directive: which view, and its filters (empty = no filter)."""
+
+    view: str
+    title: str = ""
+    specs: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    owners: tuple[str, ...] = ()
+    flows: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+
+    def spec_ids(self, current: Spec | None) -> set[str]:
+        """The ``:spec:`` filter with ``current`` replaced by this document's spec."""
+        ids = {spec_id for spec_id in self.specs if spec_id != CURRENT}
+        if CURRENT in self.specs and current is not None:
+            ids.add(current.id)
+        return ids
+
+    def wants_spec(self, spec: Spec, current: Spec | None) -> bool:
+        """Whether *spec* passes the ``:spec:`` and ``:tags:`` filters."""
+        if self.specs and spec.id not in self.spec_ids(current):
+            return False
+        return not self.tags or bool(
+            {t.casefold() for t in self.tags} & {t.casefold() for t in spec.tags}
+        )
+
+
 @dataclass(frozen=True)
 class SpecCounts:
     """The live counts a spec card shows."""

@@ -13,6 +13,13 @@ from docutils import nodes
 from sphinx import addnodes
 
 
+class spec_view(nodes.General, nodes.Element):  # noqa: N801 (docutils naming)
+    """Where an aggregate directive's view goes; ``node["query"]`` says which and how filtered.
+
+    Rendered by the views post-transform from the whole project's index.
+    """
+
+
 class spec_card_details(nodes.General, nodes.Element):  # noqa: N801 (docutils naming)
     """Where a spec card's cross-document part goes: reverse links and live counts.
 

@@ -8,18 +8,17 @@ Cross-document data (id lookups, reverse links, counts) lives in
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from sphinx_spec.model import (
     OBJECT_CLASSES,
-    Flow,
     NonGoal,
     Spec,
     SpecCounts,
     SpecObject,
     Term,
+    ViewQuery,
     count_objects,
     reverse_relations,
 )
@@ -134,14 +133,6 @@ class SpecIndex:
         return list(unique.values())
 
 
-def _describe(target: Target | None, step: int = 0) -> tuple[object, ...] | None:
-    """What a link to *target* shows: page, anchor, title (and whether a step exists)."""
-    if target is None:
-        return None
-    has_step = isinstance(target, Flow) and 0 < step <= len(target.steps)
-    return (target.docname, target.anchor, target.title, has_step)
-
-
 class SpecStore:
     """Every spec record, keyed by the document that defines it."""
 
@@ -149,6 +140,8 @@ class SpecStore:
         self.specs: dict[str, Spec] = {}
         self.objects: dict[str, list[SpecObject]] = {}
         self.references: dict[str, frozenset[Reference]] = {}
+        self.views: dict[str, tuple[ViewQuery, ...]] = {}
+        #: output directory → docname → digest of the cross-document data its page shows
         self.fingerprints: dict[str, dict[str, str]] = {}
         self._index: SpecIndex | None = None
 
@@ -170,9 +163,13 @@ class SpecStore:
     def note_references(self, docname: str, references: Iterable[Reference]) -> None:
         self.references[docname] = frozenset(references)
 
+    def note_views(self, docname: str, queries: Iterable[ViewQuery]) -> None:
+        """The view queries a document's aggregate directives make, in document order."""
+        self.views[docname] = tuple(queries)
+
     def tables(self) -> tuple[dict[str, Any], ...]:
         """The per-document tables, all keyed by docname."""
-        return (self.specs, self.objects, self.references)
+        return (self.specs, self.objects, self.references, self.views)
 
     def purge(self, docname: str) -> None:
         for table in self.tables():
@@ -191,48 +188,6 @@ class SpecStore:
         if self._index is None:
             self._index = SpecIndex(self.specs, self.objects)
         return self._index
-
-    def fingerprint(self, docname: str) -> str:
-        """A digest of the cross-document data *docname* displays.
-
-        When it changes, the document's page must be written again although
-        its source did not change (a reverse link, a link target's title…).
-        """
-        index = self.index
-        shown: list[object] = []
-        spec = self.specs.get(docname)
-        if spec is not None:
-            related = (
-                *spec.supersedes,
-                *spec.depends_on,
-                *index.relations.superseded_by.get(spec.id, []),
-                *index.relations.depended_on_by.get(spec.id, []),
-            )
-            live = index.spec_of_doc.get(docname) is spec
-            counts = index.counts_for(spec.id) if live else None
-            links = [_describe(index.specs.get(i)) for i in related]
-            shown.append(("card", live, counts, related, links))
-        for ref in sorted(self.references.get(docname, ())):
-            shown.append((ref, _describe_reference(index, ref, docname)))
-        return hashlib.sha1(repr(shown).encode()).hexdigest()
-
-    def outdated_by_others(self, all_docs: Iterable[str], output: str) -> list[str]:
-        """Documents whose displayed cross-document data changed since *output* was written.
-
-        Digests are kept per output directory: builders sharing one doctree
-        directory each learn of a change, whichever of them reads it first.
-        """
-        fresh = {docname: self.fingerprint(docname) for docname in all_docs}
-        written = self.fingerprints.get(output, {})
-        changed = [doc for doc, digest in fresh.items() if written.get(doc) != digest]
-        self.fingerprints[output] = fresh
-        return sorted(changed)
-
-
-def _describe_reference(index: SpecIndex, ref: Reference, docname: str) -> object:
-    if ref.kind == "any":
-        return [_describe(t) for t in index.resolve_any(ref.target, docname)]
-    return _describe(index.resolve(ref.kind, ref.target, docname), ref.step)
 
 
 def get_store(env: Any) -> SpecStore:

@@ -52,9 +52,10 @@ class SpecDirectiveBase(SphinxDirective):
     optional_arguments = 1
     final_argument_whitespace = True
     option_spec: ClassVar[dict[str, Any]] = OptionSpec()
+    title_required: ClassVar[bool] = True
 
     def run(self) -> list[nodes.Node]:
-        if not self.title:
+        if self.title_required and not self.title:
             self.warn_option("needs a title as its argument")
         for name in self.options:
             if name not in self.option_spec:

@@ -1,0 +1,84 @@
+"""Keep every page fresh on incremental builds.
+
+Each page remembers a digest of the cross-document data it shows: its spec
+card's reverse links and counts, the targets of its references (page,
+anchor, title, step), and the result of every view on it. After reading,
+the pages whose digest changed are written again although their source did
+not change; a page whose digest is unchanged is not written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+from sphinx_spec.model import Flow
+from sphinx_spec.store import Reference, SpecIndex, SpecStore, Target, get_store
+from sphinx_spec.views.catalog import VIEWS
+
+
+def describe(target: Target | None, step: int = 0) -> tuple[object, ...] | None:
+    """What a link to *target* shows: page, anchor, title (and whether a step exists)."""
+    if target is None:
+        return None
+    has_step = isinstance(target, Flow) and 0 < step <= len(target.steps)
+    return (target.docname, target.anchor, target.title, has_step)
+
+
+def describe_reference(index: SpecIndex, ref: Reference, docname: str) -> object:
+    if ref.kind == "any":
+        return [describe(target) for target in index.resolve_any(ref.target, docname)]
+    return describe(index.resolve(ref.kind, ref.target, docname), ref.step)
+
+
+def card_data(store: SpecStore, index: SpecIndex, docname: str) -> object:
+    spec = store.specs.get(docname)
+    if spec is None:
+        return None
+    related = (
+        *spec.supersedes,
+        *spec.depends_on,
+        *index.relations.superseded_by.get(spec.id, []),
+        *index.relations.depended_on_by.get(spec.id, []),
+    )
+    live = index.spec_of_doc.get(docname) is spec
+    counts = index.counts_for(spec.id) if live else None
+    return (live, counts, related, [describe(index.specs.get(i)) for i in related])
+
+
+def shown_data(store: SpecStore, index: SpecIndex, docname: str) -> list[object]:
+    """Everything from other documents that *docname*'s page displays."""
+    shown: list[object] = [card_data(store, index, docname)]
+    for ref in sorted(store.references.get(docname, ())):
+        shown.append((ref, describe_reference(index, ref, docname)))
+    for query in store.views.get(docname, ()):
+        shown.append((query, VIEWS[query.view].result(index, query)))
+    return shown
+
+
+def fingerprint(store: SpecStore, index: SpecIndex, docname: str) -> str:
+    return hashlib.sha1(repr(shown_data(store, index, docname)).encode()).hexdigest()
+
+
+def outdated_documents(store: SpecStore, all_docs: Iterable[str], output: str) -> list[str]:
+    """Documents whose displayed data changed since *output* was last written.
+
+    Digests are kept per output directory: builders that share one doctree
+    directory each learn of a change, whichever of them reads it first.
+    """
+    index = store.index
+    fresh = {docname: fingerprint(store, index, docname) for docname in all_docs}
+    written = store.fingerprints.get(output, {})
+    store.fingerprints[output] = fresh
+    return sorted(doc for doc, digest in fresh.items() if written.get(doc) != digest)
+
+
+def documents_shown_stale(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    return outdated_documents(get_store(env), sorted(env.found_docs), str(app.outdir))
+
+
+def setup_freshness(app: Sphinx) -> None:
+    app.connect("env-get-updated", documents_shown_stale)

@@ -1,0 +1,336 @@
+"""The portfolio views: what each one selects from the project index, in which order.
+
+Each view turns a :class:`ViewQuery` into a :class:`ViewResult` of plain
+cells. Order is deterministic: specs by id, a spec's objects in document
+order, glossary terms alphabetically.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from sphinx.locale import get_translation
+
+from sphinx_spec.model import (
+    APPROACH_STATUSES,
+    QUESTION_STATUSES,
+    Approach,
+    Concession,
+    ErrorPath,
+    Flow,
+    Goal,
+    NonGoal,
+    OpenQuestion,
+    Spec,
+    SpecObject,
+    Term,
+)
+from sphinx_spec.store import SpecIndex
+from sphinx_spec.views.query import Cell, Link, Row, Text, ViewQuery, wants
+
+_ = get_translation("sphinx_spec")
+
+
+@dataclass(frozen=True)
+class Section:
+    """Rows under an optional heading (open questions are grouped by spec)."""
+
+    heading: Link | None
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class ViewResult:
+    """Everything a view shows; compared across builds to keep pages fresh."""
+
+    sections: tuple[Section, ...]
+    summary: tuple[tuple[str, int], ...] = ()
+    listed_title: str = ""
+    listed: tuple[Row, ...] = field(default=())
+
+    @property
+    def empty(self) -> bool:
+        return not any(section.rows for section in self.sections) and not self.listed
+
+
+def spec_link(spec: Spec) -> Link:
+    return Link("spec", spec.id, spec.id)
+
+
+def object_link(obj: SpecObject, text: str | None = None) -> Link:
+    return Link(obj.kind, obj.full_id, obj.title if text is None else text)
+
+
+class View:
+    """A view over one kind of object; subclasses name the columns and cells."""
+
+    name: ClassVar[str]
+    empty_note: ClassVar[str]
+    columns: ClassVar[tuple[str, ...]]
+    widths: ClassVar[tuple[int, ...]]
+    kind: ClassVar[str] = ""
+    #: allowed ``:status:`` values (``None``: the project's spec statuses)
+    statuses: ClassVar[tuple[str, ...] | None] = None
+    #: whether ``:status:`` / ``:owner:`` test the object (else its spec)
+    own_status: ClassVar[bool] = False
+    own_owner: ClassVar[bool] = False
+
+    def result(self, index: SpecIndex, query: ViewQuery) -> ViewResult:
+        rows = tuple(self.row(index, spec, obj) for spec, obj in self.selected(index, query))
+        return ViewResult((Section(None, rows),))
+
+    def row(self, index: SpecIndex, spec: Spec, obj: SpecObject) -> Row:
+        raise NotImplementedError
+
+    def specs(self, index: SpecIndex, query: ViewQuery) -> Iterator[Spec]:
+        """The specs that pass the filters that concern specs, by id."""
+        current = index.spec_of_doc.get(query.docname)
+        for spec_id in sorted(index.specs):
+            spec = index.specs[spec_id]
+            if not query.wants_spec(spec, current):
+                continue
+            if not self.own_status and not wants(query.statuses, spec.status):
+                continue
+            if not self.own_owner and not wants(query.owners, *spec.owners):
+                continue
+            yield spec
+
+    def selected(self, index: SpecIndex, query: ViewQuery) -> Iterator[tuple[Spec, SpecObject]]:
+        """The view's objects that pass every filter, spec by spec, in document order."""
+        for spec in self.specs(index, query):
+            for obj in index.objects_of(spec.id, self.kind):
+                if self.keeps(obj, query, index):
+                    yield spec, obj
+
+    def keeps(self, obj: SpecObject, query: ViewQuery, index: SpecIndex) -> bool:
+        status = getattr(obj, "status", "")
+        owner = getattr(obj, "owner", "")
+        return (not self.own_status or wants(query.statuses, status)) and (
+            not self.own_owner or wants(query.owners, owner)
+        )
+
+
+def text(value: str) -> Text:
+    return Text(value)
+
+
+class SpecIndexView(View):
+    name = "spec-index"
+    empty_note = _("No matching specs.")
+    columns = (
+        _("ID"), _("Title"), _("Status"), _("Owners"), _("Tags"),
+        _("Open questions"), _("Blocking"), _("Updated"),
+    )  # fmt: skip
+    widths = (10, 22, 10, 14, 14, 10, 10, 10)
+
+    def result(self, index: SpecIndex, query: ViewQuery) -> ViewResult:
+        rows = tuple(self.spec_row(index, spec) for spec in self.specs(index, query))
+        return ViewResult((Section(None, rows),))
+
+    def spec_row(self, index: SpecIndex, spec: Spec) -> Row:
+        counts = index.counts_for(spec.id)
+        return (
+            spec_link(spec),
+            Link("spec", spec.id, spec.title),
+            text(spec.status),
+            text(", ".join(spec.owners)),
+            text(", ".join(spec.tags)),
+            text(str(counts.questions_open)),
+            text(str(counts.questions_blocking)),
+            text(spec.updated),
+        )
+
+
+class TradeoffsView(View):
+    name = "spec-tradeoffs"
+    empty_note = _("No matching approaches.")
+    kind = Approach.kind
+    columns = (_("Approach"), _("Decision"), _("Rationale"), _("Impact"), _("Status"), _("Spec"))
+    widths = (16, 20, 22, 22, 10, 10)
+    statuses = APPROACH_STATUSES
+    own_status = True
+
+    def row(self, index: SpecIndex, spec: Spec, obj: SpecObject) -> Row:
+        assert isinstance(obj, Approach)
+        return (
+            object_link(obj),
+            text(obj.decision),
+            text(obj.rationale),
+            text(obj.impact),
+            text(obj.status),
+            spec_link(spec),
+        )
+
+
+class GoalsView(View):
+    name = "spec-goals"
+    empty_note = _("No matching goals.")
+    kind = Goal.kind
+    columns = (_("Goal"), _("Metric"), _("Baseline"), _("Target"), _("Spec"))
+    widths = (26, 26, 14, 14, 10)
+
+    def row(self, index: SpecIndex, spec: Spec, obj: SpecObject) -> Row:
+        assert isinstance(obj, Goal)
+        return (
+            object_link(obj),
+            text(obj.metric),
+            text(obj.baseline),
+            text(obj.target),
+            spec_link(spec),
+        )
+
+    def result(self, index: SpecIndex, query: ViewQuery) -> ViewResult:
+        goals = super().result(index, query)
+        non_goals = tuple(
+            (object_link(obj), spec_link(spec))
+            for spec in self.specs(index, query)
+            for obj in index.objects_of(spec.id, NonGoal.kind)
+        )
+        return ViewResult(goals.sections, listed_title=_("Non-goals"), listed=non_goals)
+
+
+class ErrorPathsView(View):
+    name = "error-paths"
+    empty_note = _("No matching error paths.")
+    kind = ErrorPath.kind
+    columns = (
+        _("#"),
+        _("Condition"),
+        _("System action"),
+        _("User feedback"),
+        _("Flow / step"),
+        _("Spec"),
+    )
+    widths = (6, 22, 22, 22, 16, 10)
+
+    def keeps(self, obj: SpecObject, query: ViewQuery, index: SpecIndex) -> bool:
+        if not query.flows:
+            return True
+        assert isinstance(obj, ErrorPath)
+        flow = index.resolve(Flow.kind, obj.flow, obj.docname) if obj.flow else None
+        wanted = {index.resolve(Flow.kind, name, query.docname) for name in query.flows}
+        return flow is not None and flow in wanted
+
+    def row(self, index: SpecIndex, spec: Spec, obj: SpecObject) -> Row:
+        assert isinstance(obj, ErrorPath)
+        return (
+            object_link(obj, obj.local_id),
+            object_link(obj),
+            text(obj.action),
+            text(obj.feedback),
+            self.flow_cell(index, obj),
+            spec_link(spec),
+        )
+
+    def flow_cell(self, index: SpecIndex, obj: ErrorPath) -> Cell:
+        flow = index.resolve(Flow.kind, obj.flow, obj.docname) if obj.flow else None
+        if not isinstance(flow, Flow):
+            return text(obj.flow)
+        label = flow.title if obj.step is None else f"{flow.title}, step {obj.step}"
+        return Link(Flow.kind, flow.full_id, label, obj.step or 0)
+
+
+class OpenQuestionsView(View):
+    name = "open-questions"
+    empty_note = _("No matching open questions.")
+    kind = OpenQuestion.kind
+    columns = (_("Question"), _("Status"), _("Owner"), _("Due"), _("Blocking"), _("Answer"))
+    widths = (30, 10, 12, 12, 10, 26)
+    statuses = QUESTION_STATUSES
+    own_status = True
+    own_owner = True
+
+    def result(self, index: SpecIndex, query: ViewQuery) -> ViewResult:
+        grouped: dict[str, list[OpenQuestion]] = {}
+        specs: dict[str, Spec] = {}
+        for spec, obj in self.selected(index, query):
+            assert isinstance(obj, OpenQuestion)
+            grouped.setdefault(spec.id, []).append(obj)
+            specs[spec.id] = spec
+        sections = tuple(
+            Section(
+                Link("spec", spec_id, f"{spec_id}: {specs[spec_id].title}"),
+                tuple(map(self.row_of, questions)),
+            )
+            for spec_id, questions in grouped.items()
+        )
+        every = [q for questions in grouped.values() for q in questions]
+        return ViewResult(sections, summary=self.summary(every))
+
+    def summary(self, questions: list[OpenQuestion]) -> tuple[tuple[str, int], ...]:
+        counts = [
+            (status, sum(q.status == status for q in questions)) for status in QUESTION_STATUSES
+        ]
+        blocking = sum(q.blocking and q.status == "open" for q in questions)
+        return (*counts, ("blocking", blocking))
+
+    def row_of(self, obj: OpenQuestion) -> Row:
+        return (
+            object_link(obj),
+            text(obj.status),
+            text(obj.owner),
+            text(obj.due),
+            text("yes" if obj.blocking else ""),
+            text(obj.answer),
+        )
+
+
+class ConcessionsView(View):
+    name = "spec-concessions"
+    empty_note = _("No matching concessions.")
+    kind = Concession.kind
+    columns = (_("Concession"), _("Kind"), _("Severity"), _("Owner"), _("Spec"))
+    widths = (34, 16, 12, 14, 12)
+    own_owner = True
+
+    def keeps(self, obj: SpecObject, query: ViewQuery, index: SpecIndex) -> bool:
+        assert isinstance(obj, Concession)
+        return super().keeps(obj, query, index) and wants(query.kinds, obj.category)
+
+    def row(self, index: SpecIndex, spec: Spec, obj: SpecObject) -> Row:
+        assert isinstance(obj, Concession)
+        return (
+            object_link(obj),
+            text(obj.category),
+            text(obj.severity),
+            text(obj.owner),
+            spec_link(spec),
+        )
+
+
+class GlossaryView(View):
+    name = "spec-glossary"
+    empty_note = _("No matching terms.")
+    kind = Term.kind
+    columns = (_("Term"), _("Definition"), _("Aliases"), _("Defined in"))
+    widths = (18, 46, 16, 20)
+
+    def result(self, index: SpecIndex, query: ViewQuery) -> ViewResult:
+        merged: dict[str, list[Term]] = {}
+        for _spec, obj in self.selected(index, query):
+            assert isinstance(obj, Term)
+            merged.setdefault(obj.title.casefold(), []).append(obj)
+        rows = tuple(self.merged_row(merged[name]) for name in sorted(merged))
+        return ViewResult((Section(None, rows),))
+
+    def merged_row(self, terms: list[Term]) -> Row:
+        first = terms[0]
+        aliases = dict.fromkeys(alias for term in terms for alias in term.aliases)
+        defined_in = tuple(Link("spec", term.spec_id, term.spec_id) for term in terms)
+        return (object_link(first), text(first.text), text(", ".join(aliases)), defined_in)
+
+
+VIEWS: dict[str, View] = {
+    view.name: view
+    for view in (
+        SpecIndexView(),
+        TradeoffsView(),
+        GoalsView(),
+        ErrorPathsView(),
+        OpenQuestionsView(),
+        ConcessionsView(),
+        GlossaryView(),
+    )
+}

@@ -1,0 +1,83 @@
+"""The aggregate directives: parse and check their filters, leave a placeholder.
+
+Each emits ``spec_view(query=ViewQuery)``; the collector files the query
+under the document so that the page is written again whenever what the view
+shows changes, and a post-transform renders it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from docutils import nodes
+from sphinx.application import Sphinx
+
+from sphinx_spec.directives.base import OptionSpec, SpecDirectiveBase
+from sphinx_spec.model import CONCESSION_KINDS, is_valid_id, split_list
+from sphinx_spec.nodes import spec_view
+from sphinx_spec.views.catalog import VIEWS, View
+from sphinx_spec.views.query import CURRENT, ViewQuery
+
+COMMON_OPTIONS = ("spec", "status", "tags", "owner")
+
+
+class ViewDirective(SpecDirectiveBase):
+    """One view of the project: ``spec_view`` placeholder, rendered after reading."""
+
+    has_content = False
+    title_required = False
+    view: ClassVar[View]
+    option_spec: ClassVar[dict[str, Any]] = OptionSpec.of(*COMMON_OPTIONS)
+
+    def render(self) -> list[nodes.Node]:
+        query = ViewQuery(
+            view=self.view.name,
+            title=self.title,
+            specs=self.spec_ids(),
+            statuses=self.allowed("status", self.allowed_statuses()),
+            tags=split_list(self.options.get("tags")),
+            owners=split_list(self.options.get("owner")),
+            flows=self.ids("flow"),
+            kinds=self.allowed("kind", CONCESSION_KINDS),
+            **self.placement(),
+        )
+        placeholder = spec_view("", query=query)
+        self.set_source_info(placeholder)
+        return [placeholder]
+
+    def spec_ids(self) -> tuple[str, ...]:
+        values = split_list(self.options.get("spec"))
+        for value in values:
+            if value != CURRENT and not is_valid_id(value):
+                self.warn_option(f":spec: {value!r} is not a spec id (or 'current')")
+        return tuple(v for v in values if v == CURRENT or is_valid_id(v))
+
+    def allowed_statuses(self) -> tuple[str, ...]:
+        return self.view.statuses or tuple(self.config.spec_statuses)
+
+    def allowed(self, name: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
+        """The listed values that are allowed; each other one is a ``spec.option`` warning."""
+        values = tuple(value.lower() for value in split_list(self.options.get(name)))
+        for value in values:
+            if value not in allowed:
+                self.warn_option(
+                    f"unknown :{name}: {value!r} (expected one of: {', '.join(allowed)}); ignored"
+                )
+        return tuple(value for value in values if value in allowed)
+
+
+def view_directive(view: View, *extra_options: str) -> type[ViewDirective]:
+    """A directive class for *view*, with the common filters and its own."""
+    return type(
+        f"{view.__class__.__name__}Directive",
+        (ViewDirective,),
+        {"view": view, "option_spec": OptionSpec.of(*COMMON_OPTIONS, *extra_options)},
+    )
+
+
+EXTRA_OPTIONS = {"error-paths": ("flow",), "spec-concessions": ("kind",)}
+
+
+def setup_view_directives(app: Sphinx) -> None:
+    for name, view in VIEWS.items():
+        app.add_directive(name, view_directive(view, *EXTRA_OPTIONS.get(name, ())))

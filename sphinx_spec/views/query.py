@@ -1,0 +1,41 @@
+"""The cells of the rows a view answers with, and how filters match values.
+
+Pure data, no docutils: rows are compared across builds to decide whether a
+page that shows a view must be written again.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from sphinx_spec.model import CURRENT, ViewQuery
+
+__all__ = ["CURRENT", "Cell", "Link", "Row", "Text", "ViewQuery", "wants"]
+
+
+class Text(NamedTuple):
+    """A plain cell."""
+
+    text: str
+
+
+class Link(NamedTuple):
+    """A cell that links to a spec or an object (``kind``, full id), with its text."""
+
+    kind: str
+    target: str
+    text: str
+    step: int = 0
+
+
+Cell = Text | Link | tuple[Link, ...]
+Row = tuple[Cell, ...]
+
+
+def folded(values: tuple[str, ...]) -> set[str]:
+    return {value.casefold() for value in values}
+
+
+def wants(filter_values: tuple[str, ...], *values: str) -> bool:
+    """Whether any of *values* is among *filter_values* (case-insensitive); no filter passes."""
+    return not filter_values or bool(folded(filter_values) & folded(values))
