@@ -13,3 +13,7 @@ source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build"]
 
 html_theme = os.environ.get("SPHINX_SPEC_DEMO_THEME", "alabaster")
+
+# The day lifecycle checks compare :revisit: dates with. Pinned so that this demo
+# builds the same way (and with -W) in any year; leave unset to use the real date.
+spec_today = "2026-11-25"

@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+import datetime
+from pathlib import Path
+
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from sphinx_spec.model import ErrorPath, Flow, OpenQuestion, Spec, Term
+from sphinx_spec.model import (
+    CURRENT,
+    DIRECTIVE_KINDS,
+    SETTLED_STATUSES,
+    Approach,
+    ErrorPath,
+    Flow,
+    OpenQuestion,
+    Spec,
+    Term,
+    ViewQuery,
+    parse_date,
+)
 from sphinx_spec.report import warn
 from sphinx_spec.store import SpecIndex, get_store
 
@@ -93,18 +108,125 @@ def check_term_definitions(index: SpecIndex) -> None:
             )
 
 
+def check_lifecycle(index: SpecIndex, spec: Spec, statuses: list[str]) -> None:
+    """A spec's status must agree with its questions and with the specs superseding it."""
+    blocking = [
+        q.full_id
+        for q in index.objects_of(spec.id, OpenQuestion.kind)
+        if isinstance(q, OpenQuestion) and q.blocking and q.status == "open"
+    ]
+    if spec.status in SETTLED_STATUSES and blocking:
+        warn(
+            f"spec {spec.id} is {spec.status} but has open blocking questions: "
+            f"{', '.join(blocking)}",
+            "lifecycle",
+            spec.location,
+        )
+    superseders = index.relations.superseded_by.get(spec.id, [])
+    if superseders and "superseded" in statuses and spec.status != "superseded":
+        warn(
+            f"spec {spec.id} is superseded by {', '.join(superseders)} but its status is "
+            f"{spec.status!r}, not 'superseded'",
+            "lifecycle",
+            spec.location,
+        )
+
+
+def check_revisit(approach: Approach, today: datetime.date) -> None:
+    due = parse_date(approach.revisit)
+    if approach.status == "chosen" and due is not None and due < today:
+        warn(
+            f"approach {approach.full_id} is chosen but was due for revisiting on "
+            f"{approach.revisit}",
+            "lifecycle",
+            approach.location,
+        )
+
+
+def check_required(index: SpecIndex, spec: Spec, required: list[str]) -> None:
+    kinds = {obj.kind for obj in index.objects_of(spec.id)}
+    missing = [name for name in required if DIRECTIVE_KINDS.get(name) not in kinds]
+    if missing:
+        warn(
+            f"spec {spec.id} has no {', '.join(missing)} (required by spec_required)",
+            "required",
+            spec.location,
+        )
+
+
+def check_required_config(app: Sphinx, required: list[str]) -> list[str]:
+    """The known directive names of ``spec_required``; unknown ones warn at conf.py."""
+    unknown = [name for name in required if name not in DIRECTIVE_KINDS]
+    if unknown:
+        warn(
+            f"spec_required names unknown directives: {', '.join(unknown)} "
+            f"(known: {', '.join(DIRECTIVE_KINDS)})",
+            "option",
+            config_location(app, "spec_required"),
+        )
+    return [name for name in required if name in DIRECTIVE_KINDS]
+
+
+def config_location(app: Sphinx, name: str) -> str:
+    """``conf.py:<line>`` of the line that sets *name* (line 1 if it cannot be found)."""
+    conf = Path(app.confdir) / "conf.py"
+    try:
+        lines = conf.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return f"{conf}:1"
+    found = next((n for n, line in enumerate(lines, 1) if line.lstrip().startswith(name)), 1)
+    return f"{conf}:{found}"
+
+
+def today(app: Sphinx) -> datetime.date:
+    """``spec_today`` if set (reproducible builds, tests), else the real date."""
+    configured = app.config.spec_today
+    date = parse_date(configured) if configured else None
+    if configured and date is None:
+        warn(
+            f"spec_today {configured!r} is not a date (YYYY-MM-DD); using today",
+            "option",
+            config_location(app, "spec_today"),
+        )
+    return date or datetime.date.today()
+
+
+def check_views(index: SpecIndex, query: ViewQuery) -> None:
+    """Every id a view's filters name must exist."""
+    current = index.spec_of_doc.get(query.docname)
+    if CURRENT in query.specs and current is None:
+        warn(f"{query.view}: :spec: current, but this document has no spec", "ref", query.location)
+    for spec_id in query.specs:
+        if spec_id != CURRENT and spec_id not in index.specs:
+            warn(f"{query.view}: :spec: names unknown spec {spec_id!r}", "ref", query.location)
+    for flow in query.flows:
+        if index.resolve(Flow.kind, flow, query.docname) is None:
+            warn(f"{query.view}: :flow: names unknown flow {flow!r}", "ref", query.location)
+
+
 def check_project(app: Sphinx, env: BuildEnvironment) -> None:
-    index = get_store(env).index
+    store = get_store(env)
+    index = store.index
     check_duplicate_specs(index)
     check_duplicate_objects(index)
     check_term_definitions(index)
+    required = check_required_config(app, list(app.config.spec_required))
     for spec_id in sorted(index.specs):
-        check_spec_links(index, index.specs[spec_id])
+        spec = index.specs[spec_id]
+        check_spec_links(index, spec)
+        check_lifecycle(index, spec, list(app.config.spec_statuses))
+        check_required(index, spec, required)
+    date = today(app)
     for obj in index.objects.values():
         if isinstance(obj, ErrorPath):
             check_error_path(index, obj)
         elif isinstance(obj, OpenQuestion):
             check_question(index, obj)
+        elif isinstance(obj, Approach):
+            check_revisit(obj, date)
+    for docname in sorted(store.views):
+        for query in store.views[docname]:
+            check_views(index, query)
 
 
 def setup_checks(app: Sphinx) -> None:

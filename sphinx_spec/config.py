@@ -12,3 +12,4 @@ def setup_config(app: Sphinx) -> None:
     app.add_config_value("spec_required", [], "env", types=[list, tuple])
     app.add_config_value("spec_json", True, "html", types=[bool])
     app.add_config_value("spec_import", [], "env", types=[list, tuple])
+    app.add_config_value("spec_today", "", "env", types=[str])

@@ -28,6 +28,9 @@ SEVERITIES = ("low", "medium", "high")
 QUESTION_STATUSES = ("open", "answered", "deferred")
 DIAGRAM_KINDS = ("class", "sequence", "state", "flowchart", "er", "other")
 
+#: spec statuses at which every blocking question must be answered
+SETTLED_STATUSES = ("accepted", "implemented")
+
 ID_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*\Z")
 DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
@@ -218,6 +221,19 @@ class Term(SpecObject):
                 unique.setdefault(name.lower(), name)
         return tuple(unique.values())
 
+
+#: authoring directive → the kind of object it records (``spec_required`` names directives)
+DIRECTIVE_KINDS = {
+    "spec-goal": "goal",
+    "non-goal": "non-goal",
+    "spec-approach": "approach",
+    "spec-concession": "concession",
+    "spec-flow": "flow",
+    "error-path": "error",
+    "spec-diagram": "diagram",
+    "open-question": "question",
+    "spec-term": "term",
+}
 
 OBJECT_CLASSES: dict[str, type[SpecObject]] = {
     cls.kind: cls
