@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint clean
+.PHONY: demo test lint catalog clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,15 @@ lint: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[lint]'
 	$(BIN)/ruff check sphinx_spec tests
 	$(BIN)/mypy sphinx_spec
+
+# Refresh the message catalog after changing a translatable string: extract the
+# template, merge it into every translation, compile the .mo files.
+catalog: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[i18n]'
+	$(BIN)/pybabel extract -k _ --no-location --sort-output --project=sphinx-spec \
+	    -o sphinx_spec/locale/sphinx_spec.pot sphinx_spec
+	$(BIN)/pybabel update -D sphinx_spec -i sphinx_spec/locale/sphinx_spec.pot -d sphinx_spec/locale
+	$(BIN)/pybabel compile -D sphinx_spec -d sphinx_spec/locale
 
 clean:
 	rm -rf demo/_build .tox build *.egg-info

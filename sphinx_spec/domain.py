@@ -126,7 +126,7 @@ def warn_unresolved(app: Sphinx, domain: Domain, node: addnodes.pending_xref) ->
     if not node.get("refwarn"):
         return True  # a link the card or an option made; checks.py reports it once
     kind = OBJECT_TYPES.get(node["reftype"], node["reftype"])
-    warn(f"unknown {str(_(kind)).lower()} id {node['reftarget']!r}", "ref", node)
+    warn(f"unknown {kind.lower()} id {node['reftarget']!r}", "ref", node)
     return True
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sphinx.application import Sphinx
 from sphinx.util.typing import ExtensionMetadata
 
@@ -22,6 +24,7 @@ ENV_VERSION = 1
 
 def setup_extension(app: Sphinx, version: str) -> ExtensionMetadata:
     app.setup_extension("sphinxcontrib.mermaid")
+    app.add_message_catalog("sphinx_spec", str(Path(__file__).parent / "locale"))
     setup_config(app)
     setup_directives(app)
     setup_collect(app)

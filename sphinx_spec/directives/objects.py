@@ -39,6 +39,27 @@ from sphinx_spec.nodes import fields, spec_xref
 
 Rows = list[tuple[str, "str | nodes.Node | None"]]
 
+#: The label in front of each object's title, translatable.
+KIND_LABELS = {
+    "goal": _("Goal"),
+    "non-goal": _("Non-goal"),
+    "approach": _("Approach"),
+    "concession": _("Concession"),
+    "flow": _("Flow"),
+    "error": _("Error path"),
+    "diagram": _("Diagram"),
+    "question": _("Open question"),
+    "term": _("Term"),
+}
+CONCESSION_LABELS = {
+    "edge-case": _("Edge case"),
+    "concession": _("Concession"),
+    "limitation": _("Limitation"),
+    "risk": _("Risk"),
+    "deferred": _("Deferred"),
+    "debt": _("Debt"),
+}
+
 
 class ObjectDirective(SpecDirectiveBase):
     """An object of one kind; subclasses say which fields it has and shows."""
@@ -76,7 +97,7 @@ class ObjectDirective(SpecDirectiveBase):
         return None
 
     def label(self, record: SpecObject) -> str:
-        return str(_(record.label))
+        return str(KIND_LABELS[record.kind])
 
     def record_fields(self, body: list[nodes.Node]) -> dict[str, Any]:
         return {}
@@ -149,7 +170,7 @@ class ConcessionDirective(ObjectDirective):
         }
 
     def label(self, record: Any) -> str:
-        return str(_(record.category.replace("-", " ").capitalize()))
+        return str(CONCESSION_LABELS.get(record.category, record.category))
 
     def rows(self, record: Concession) -> Rows:
         return [(str(_("Severity")), record.severity), (str(_("Owner")), record.owner)]

@@ -1,0 +1,3 @@
+extensions = ["sphinx_spec"]
+language = "de"
+spec_today = "2026-11-25"
