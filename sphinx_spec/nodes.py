@@ -45,12 +45,19 @@ def fields(rows: Sequence[tuple[str, str | nodes.Node | None]]) -> list[nodes.fi
 
 
 def spec_xref(
-    kind: str, target: str, docname: str, text: str, *, explicit: bool = False, **attrs: Any
+    kind: str,
+    target: str,
+    docname: str,
+    text: str,
+    *,
+    explicit: bool = False,
+    classes: Sequence[str] = (),
+    **attrs: Any,
 ) -> addnodes.pending_xref:
     """A reference the ``spec`` domain resolves; consistency checks report dangling ones."""
     ref = addnodes.pending_xref(
         "",
-        nodes.inline(text, text),
+        nodes.inline(text, text, classes=list(classes)),
         refdomain="spec",
         reftype=kind,
         reftarget=target,

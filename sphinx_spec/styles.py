@@ -11,7 +11,7 @@ from sphinx.config import Config
 
 STATIC_DIR = Path(__file__).parent / "static"
 CSS_FILE = "sphinx-spec.css"
-SPEC_CLASSES = {"spec-card", "spec-object"}
+SPEC_CLASSES = {"spec-card", "spec-object", "spec-view-block"}
 
 
 def add_static_path(app: Sphinx, config: Config) -> None:

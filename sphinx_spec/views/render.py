@@ -22,7 +22,9 @@ _ = get_translation("sphinx_spec")
 
 
 def link_node(link: Link, docname: str) -> nodes.Node:
-    attrs = {"spec_step": link.step} if link.step else {}
+    attrs: dict[str, Any] = {"spec_step": link.step} if link.step else {}
+    if link.kind == "spec" and link.text == link.target:
+        attrs["classes"] = ["spec-nowrap"]  # ids stay on one line
     return spec_xref(link.kind, link.target, docname, link.text, explicit=True, **attrs)
 
 
