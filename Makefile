@@ -3,7 +3,13 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint catalog clean
+# What the tests need beyond Python: TeX Live and latexmk (the PDF build), poppler (pdftotext).
+SYSTEM_TOOLS := latexmk pdftotext
+SYSTEM_PACKAGES := latexmk texlive-latex-recommended texlive-latex-extra \
+	texlive-fonts-recommended tex-gyre poppler-utils
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test system-deps lint catalog clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +20,16 @@ demo: $(BIN)/python
 	$(BIN)/sphinx-build -W -b html -d demo/_build/doctrees demo demo/_build/html
 	@echo "Open demo/_build/html/index.html"
 
-test: $(BIN)/python
+system-deps:
+	@for tool in $(SYSTEM_TOOLS); do command -v $$tool >/dev/null || missing=1; done; \
+	if [ -n "$$missing" ]; then \
+	    echo "Installing $(SYSTEM_PACKAGES)"; \
+	    $(SUDO) apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	        $(SYSTEM_PACKAGES) >/dev/null; \
+	fi
+
+test: system-deps $(BIN)/python
 	$(BIN)/python -m pip install --quiet 'tox>=4'
 	$(BIN)/tox run -e oldest,newest
 
