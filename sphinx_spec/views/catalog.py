@@ -112,10 +112,6 @@ class View:
         )
 
 
-def text(value: str) -> Text:
-    return Text(value)
-
-
 class SpecIndexView(View):
     name = "spec-index"
     empty_note = _("No matching specs.")
@@ -134,12 +130,12 @@ class SpecIndexView(View):
         return (
             spec_link(spec),
             Link("spec", spec.id, spec.title),
-            text(spec.status),
-            text(", ".join(spec.owners)),
-            text(", ".join(spec.tags)),
-            text(str(counts.questions_open)),
-            text(str(counts.questions_blocking)),
-            text(spec.updated),
+            Text(spec.status),
+            Text(", ".join(spec.owners)),
+            Text(", ".join(spec.tags)),
+            Text(str(counts.questions_open)),
+            Text(str(counts.questions_blocking)),
+            Text(spec.updated),
         )
 
 
@@ -156,10 +152,10 @@ class TradeoffsView(View):
         assert isinstance(obj, Approach)
         return (
             object_link(obj),
-            text(obj.decision),
-            text(obj.rationale),
-            text(obj.impact),
-            text(obj.status),
+            Text(obj.decision),
+            Text(obj.rationale),
+            Text(obj.impact),
+            Text(obj.status),
             spec_link(spec),
         )
 
@@ -175,9 +171,9 @@ class GoalsView(View):
         assert isinstance(obj, Goal)
         return (
             object_link(obj),
-            text(obj.metric),
-            text(obj.baseline),
-            text(obj.target),
+            Text(obj.metric),
+            Text(obj.baseline),
+            Text(obj.target),
             spec_link(spec),
         )
 
@@ -218,8 +214,8 @@ class ErrorPathsView(View):
         return (
             object_link(obj, obj.local_id),
             object_link(obj),
-            text(obj.action),
-            text(obj.feedback),
+            Text(obj.action),
+            Text(obj.feedback),
             self.flow_cell(index, obj),
             spec_link(spec),
         )
@@ -227,7 +223,7 @@ class ErrorPathsView(View):
     def flow_cell(self, index: SpecIndex, obj: ErrorPath) -> Cell:
         flow = index.resolve(Flow.kind, obj.flow, obj.docname) if obj.flow else None
         if not isinstance(flow, Flow):
-            return text(obj.flow)
+            return Text(obj.flow)
         label = flow.title if obj.step is None else f"{flow.title}, step {obj.step}"
         return Link(Flow.kind, flow.full_id, label, obj.step or 0)
 
@@ -269,11 +265,11 @@ class OpenQuestionsView(View):
     def row_of(self, obj: OpenQuestion) -> Row:
         return (
             object_link(obj),
-            text(obj.status),
-            text(obj.owner),
-            text(obj.due),
-            text("yes" if obj.blocking else ""),
-            text(obj.answer),
+            Text(obj.status),
+            Text(obj.owner),
+            Text(obj.due),
+            Text("yes" if obj.blocking else ""),
+            Text(obj.answer),
         )
 
 
@@ -293,9 +289,9 @@ class ConcessionsView(View):
         assert isinstance(obj, Concession)
         return (
             object_link(obj),
-            text(obj.category),
-            text(obj.severity),
-            text(obj.owner),
+            Text(obj.category),
+            Text(obj.severity),
+            Text(obj.owner),
             spec_link(spec),
         )
 
@@ -319,7 +315,7 @@ class GlossaryView(View):
         first = terms[0]
         aliases = dict.fromkeys(alias for term in terms for alias in term.aliases)
         defined_in = tuple(Link("spec", term.spec_id, term.spec_id) for term in terms)
-        return (object_link(first), text(first.text), text(", ".join(aliases)), defined_in)
+        return (object_link(first), Text(first.text), Text(", ".join(aliases)), defined_in)
 
 
 VIEWS: dict[str, View] = {
