@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from sphinx_spec.model import Flow
+from sphinx_spec.model import Flow, ViewQuery
 from sphinx_spec.store import Reference, SpecIndex, SpecStore, Target, get_store
 from sphinx_spec.views.catalog import VIEWS
 
@@ -49,13 +49,23 @@ def card_data(store: SpecStore, index: SpecIndex, docname: str) -> object:
     return (live, counts, related, [describe(index.specs.get(i)) for i in related])
 
 
+def view_data(index: SpecIndex, query: ViewQuery) -> object:
+    """A view's rows, and where each of its links lands (a spec may move to another page)."""
+    result = VIEWS[query.view].result(index, query)
+    targets = [
+        describe(index.resolve(link.kind, link.target, query.docname), link.step)
+        for link in result.links()
+    ]
+    return (query, result, targets)
+
+
 def shown_data(store: SpecStore, index: SpecIndex, docname: str) -> list[object]:
     """Everything from other documents that *docname*'s page displays."""
     shown: list[object] = [card_data(store, index, docname)]
     for ref in sorted(store.references.get(docname, ())):
         shown.append((ref, describe_reference(index, ref, docname)))
     for query in store.views.get(docname, ()):
-        shown.append((query, VIEWS[query.view].result(index, query)))
+        shown.append(view_data(index, query))
     return shown
 
 

@@ -54,6 +54,17 @@ class ViewResult:
     def empty(self) -> bool:
         return not any(section.rows for section in self.sections) and not self.listed
 
+    def links(self) -> Iterator[Link]:
+        """Every link the view shows: section headings, then cells, row by row."""
+        cells: list[Cell | None] = [section.heading for section in self.sections]
+        cells += [cell for section in self.sections for row in section.rows for cell in row]
+        cells += [cell for row in self.listed for cell in row]
+        for cell in cells:
+            if isinstance(cell, Link):
+                yield cell
+            elif isinstance(cell, tuple) and not isinstance(cell, Text):
+                yield from (link for link in cell if isinstance(link, Link))
+
 
 def spec_link(spec: Spec) -> Link:
     return Link("spec", spec.id, spec.id)
@@ -313,9 +324,11 @@ class GlossaryView(View):
 
     def merged_row(self, terms: list[Term]) -> Row:
         first = terms[0]
-        aliases = dict.fromkeys(alias for term in terms for alias in term.aliases)
+        aliases: dict[str, str] = {}
+        for alias in (alias for term in terms for alias in term.aliases):
+            aliases.setdefault(alias.casefold(), alias)
         defined_in = tuple(Link("spec", term.spec_id, term.spec_id) for term in terms)
-        return (object_link(first), Text(first.text), Text(", ".join(aliases)), defined_in)
+        return (object_link(first), Text(first.text), Text(", ".join(aliases.values())), defined_in)
 
 
 VIEWS: dict[str, View] = {

@@ -37,8 +37,8 @@ class ViewDirective(SpecDirectiveBase):
             statuses=self.allowed("status", self.allowed_statuses()),
             tags=split_list(self.options.get("tags")),
             owners=split_list(self.options.get("owner")),
-            flows=self.ids("flow"),
-            kinds=self.allowed("kind", CONCESSION_KINDS),
+            flows=self.ids("flow") if "flow" in self.option_spec else (),
+            kinds=self.allowed("kind", CONCESSION_KINDS) if "kind" in self.option_spec else (),
             **self.placement(),
         )
         placeholder = spec_view("", query=query)
