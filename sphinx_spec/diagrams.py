@@ -8,7 +8,7 @@ captioned literal block of the source: no mermaid-cli, no warning.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -33,6 +33,64 @@ def mermaid_text(text: str) -> str:
     """Free text that is safe inside a Mermaid statement (message, label, condition)."""
     one_line = " ".join(text.split())
     return re.sub(r"[#;]", lambda char: f"#{ord(char[0])};", one_line) or " "
+
+
+def mermaid_label(text: str) -> str:
+    """Text for a quoted node label: every character Mermaid or HTML could read as syntax
+    becomes an entity code, so any id or title makes a valid diagram."""
+    one_line = " ".join(text.split())
+    return re.sub(r'[#;"<>&`\[\]{}()|]', lambda char: f"#{ord(char[0])};", one_line) or " "
+
+
+#: fill, stroke and text colours of spec-graph nodes, by spec status
+STATUS_COLOURS = {
+    "draft": ("#eaeef2", "#424a53", "#24292f"),
+    "review": ("#fff1c2", "#9a6700", "#3b2300"),
+    "accepted": ("#d3f4dd", "#1a7f37", "#0f5323"),
+    "implemented": ("#cde4ff", "#0969da", "#0b3f7a"),
+    "deprecated": ("#ffe2c2", "#bc4c00", "#7a3d00"),
+    "superseded": ("#e6dcff", "#8250df", "#45207a"),
+    "rejected": ("#ffd8d3", "#cf222e", "#82071e"),
+}
+OTHER_STATUS = ("#f6f8fa", "#57606a", "#24292f")
+
+
+class GraphNode(NamedTuple):
+    node_id: str
+    spec_id: str
+    label: str
+    status: str
+
+
+class GraphEdge(NamedTuple):
+    source: str
+    target: str
+    relation: str  # "supersedes" or "depends-on"
+
+
+def status_class(status: str) -> str:
+    return "status_" + re.sub(r"[^a-z0-9]+", "_", status.lower())
+
+
+def spec_graph(nodes_: list[GraphNode], edges: list[GraphEdge], labels: dict[str, str]) -> str:
+    """A Mermaid flowchart of specs: supersedes edges solid, depends-on dashed, coloured by status.
+
+    *labels* gives the (translated) edge labels for ``supersedes`` and ``depends-on``.
+    """
+    lines = ["flowchart LR"]
+    lines += [f'    {node.node_id}["{mermaid_label(node.label)}"]' for node in nodes_]
+    arrows = {"supersedes": "-->", "depends-on": "-.->"}
+    for edge in edges:
+        label = mermaid_label(labels[edge.relation])
+        lines.append(f"    {edge.source} {arrows[edge.relation]}|{label}| {edge.target}")
+    for status in sorted({node.status for node in nodes_}):
+        fill, stroke, colour = STATUS_COLOURS.get(status, OTHER_STATUS)
+        lines.append(
+            f"    classDef {status_class(status)} fill:{fill},stroke:{stroke},color:{colour}"
+        )
+        members = ",".join(node.node_id for node in nodes_ if node.status == status)
+        lines.append(f"    class {members} {status_class(status)}")
+    return "\n".join(lines)
 
 
 def step_sender(step: str) -> tuple[str, str]:
@@ -101,9 +159,12 @@ def mermaid_renders(env: BuildEnvironment) -> bool:
 
 
 class DegradeSpecDiagrams(SphinxPostTransform):
-    """Where Mermaid cannot render, show a spec diagram's source instead; no warning."""
+    """Where Mermaid cannot render, show a spec diagram's source instead; no warning.
 
-    default_priority = 5
+    Priority 8: after the views (5), which draw the spec graph.
+    """
+
+    default_priority = 8
 
     def run(self, **kwargs: Any) -> None:
         if mermaid_renders(self.env):

@@ -1,4 +1,4 @@
-"""CSS for HTML builders, added only to pages that show spec objects."""
+"""CSS and JS for HTML builders, added only to pages that need them."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sphinx.config import Config
 
 STATIC_DIR = Path(__file__).parent / "static"
 CSS_FILE = "sphinx-spec.css"
+GRAPH_JS_FILE = "sphinx-spec-graph.js"
 SPEC_CLASSES = {"spec-card", "spec-object", "spec-view-block"}
 
 
@@ -21,17 +22,20 @@ def add_static_path(app: Sphinx, config: Config) -> None:
         config.html_static_path.append(str(STATIC_DIR))
 
 
-def has_spec_nodes(doctree: nodes.document) -> bool:
-    return any(
-        SPEC_CLASSES.intersection(node["classes"]) for node in doctree.findall(nodes.container)
-    )
+def container_classes(doctree: nodes.document) -> set[str]:
+    return {name for node in doctree.findall(nodes.container) for name in node["classes"]}
 
 
 def add_css_to_page(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    if doctree is not None and has_spec_nodes(doctree):
+    if doctree is None:
+        return
+    classes = container_classes(doctree)
+    if SPEC_CLASSES & classes:
         app.add_css_file(CSS_FILE)
+    if "spec-graph" in classes:
+        app.add_js_file(GRAPH_JS_FILE)
 
 
 def setup_styles(app: Sphinx) -> None:

@@ -15,7 +15,7 @@ from sphinx.locale import get_translation
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinx_spec.builders import current_builder
-from sphinx_spec.model import Spec
+from sphinx_spec.model import Diagram, Spec
 from sphinx_spec.nodes import fields, spec_card_details, spec_xref
 from sphinx_spec.store import SpecIndex, get_store
 
@@ -31,6 +31,19 @@ def spec_links(ids: list[str] | tuple[str, ...], docname: str) -> nodes.inline |
         if n:
             links += nodes.Text(", ")
         links += spec_xref("spec", spec_id, docname, spec_id, explicit=True)
+    return links
+
+
+def diagram_links(index: SpecIndex, spec: Spec, docname: str) -> nodes.inline | None:
+    """The spec's diagrams by title, each linking to its caption and anchor."""
+    diagrams = index.objects_of(spec.id, Diagram.kind)
+    if not diagrams:
+        return None
+    links = nodes.inline()
+    for n, diagram in enumerate(diagrams):
+        if n:
+            links += nodes.Text(", ")
+        links += spec_xref("diagram", diagram.full_id, docname, diagram.title, explicit=True)
     return links
 
 
@@ -70,7 +83,7 @@ def card_fields(spec: Spec, index: SpecIndex, docname: str) -> list[nodes.field_
             (str(_("Error paths")), str(counts.error_paths)),
             (str(_("Open questions")), questions_summary(index, spec)),
             (str(_("Terms")), str(counts.terms)),
-            (str(_("Diagrams")), str(counts.diagrams)),
+            (str(_("Diagrams")), diagram_links(index, spec, docname)),
         ]
     )
 

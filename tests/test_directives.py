@@ -137,7 +137,14 @@ def test_card_counts_the_specs_objects(app, doc):
     assert shown["Error paths"] == "3"
     assert shown["Open questions"] == "2 open of 3, 1 blocking"
     assert shown["Terms"] == "2"
-    assert shown["Diagrams"] == "2"
+
+
+def test_card_lists_the_specs_diagrams_with_links(app, doc):
+    spec_card = card(page(app, doc), doc)
+    assert field_links(spec_card, "Diagrams") == [
+        (f"#{anchor('diagram', doc, 'lifecycle')}", "Order lifecycle"),
+        (f"#{anchor('diagram', doc, 'order-model')}", "Order model"),
+    ]
 
 
 def test_card_body_is_parsed_as_markup(app, doc):

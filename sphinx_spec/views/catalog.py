@@ -331,6 +331,27 @@ class GlossaryView(View):
         return (object_link(first), Text(first.text), Text(", ".join(aliases.values())), defined_in)
 
 
+class GraphView(View):
+    """Every selected spec with its supersedes and depends-on links, for a Mermaid flowchart."""
+
+    name = "spec-graph"
+    empty_note = _("No matching specs.")
+    columns = (_("Spec"), _("Status"), _("Supersedes"), _("Depends on"))
+    widths = (40, 20, 20, 20)
+
+    def result(self, index: SpecIndex, query: ViewQuery) -> ViewResult:
+        rows = tuple(
+            (
+                Link("spec", spec.id, f"{spec.id}: {spec.title}"),
+                Text(spec.status),
+                Text(",".join(spec.supersedes)),
+                Text(",".join(spec.depends_on)),
+            )
+            for spec in self.specs(index, query)
+        )
+        return ViewResult((Section(None, rows),))
+
+
 VIEWS: dict[str, View] = {
     view.name: view
     for view in (
@@ -341,5 +362,6 @@ VIEWS: dict[str, View] = {
         OpenQuestionsView(),
         ConcessionsView(),
         GlossaryView(),
+        GraphView(),
     )
 }

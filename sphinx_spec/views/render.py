@@ -13,10 +13,11 @@ from sphinx.application import Sphinx
 from sphinx.locale import get_translation
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from sphinx_spec.diagrams import GraphEdge, GraphNode, mermaid_node, spec_graph
 from sphinx_spec.nodes import spec_view, spec_xref
 from sphinx_spec.store import get_store
-from sphinx_spec.views.catalog import VIEWS, Section, View, ViewResult
-from sphinx_spec.views.query import Cell, Link, Row, ViewQuery
+from sphinx_spec.views.catalog import VIEWS, GraphView, Section, View, ViewResult
+from sphinx_spec.views.query import Cell, Link, Row, Text, ViewQuery
 
 _ = get_translation("sphinx_spec")
 
@@ -95,16 +96,57 @@ def listed_nodes(result: ViewResult, docname: str) -> list[nodes.Node]:
     return [nodes.rubric(title, title), items]
 
 
-def render_view(view: View, result: ViewResult, query: ViewQuery) -> list[nodes.Node]:
+EDGE_LABELS = {"supersedes": _("supersedes"), "depends-on": _("depends on")}
+
+
+def graph_parts(rows: tuple[Row, ...]) -> tuple[list[GraphNode], list[GraphEdge]]:
+    """Nodes ``s0``, ``s1``, … for the rows' specs, and the edges between them."""
+    node_ids = {row[0].target: f"s{n}" for n, row in enumerate(rows)}  # type: ignore[union-attr]
+    graph_nodes, edges = [], []
+    for row in rows:
+        spec, status, supersedes, depends_on = row
+        assert isinstance(spec, Link) and isinstance(status, Text)
+        graph_nodes.append(GraphNode(node_ids[spec.target], spec.target, spec.text, status.text))
+        for relation, targets in (("supersedes", supersedes), ("depends-on", depends_on)):
+            assert isinstance(targets, Text)
+            for target in filter(None, targets.text.split(",")):
+                if target in node_ids:
+                    edges.append(GraphEdge(node_ids[spec.target], node_ids[target], relation))
+    return graph_nodes, edges
+
+
+def render_graph(result: ViewResult, query: ViewQuery, number: int) -> list[nodes.Node]:
+    """The Mermaid flowchart, and a list of its specs whose links the graph's nodes reuse."""
+    rows = result.sections[0].rows
+    graph_nodes, edges = graph_parts(rows)
+    labels = {relation: str(label) for relation, label in EDGE_LABELS.items()}
+    caption = query.title or str(_("Spec graph"))
+    anchor = nodes.make_id(f"spec-graph-{query.docname}-{number}")
+    block = nodes.container("", nodes.target("", "", ids=[anchor]), classes=["spec-graph"])
+    block += mermaid_node(spec_graph(graph_nodes, edges, labels), caption)
+    links = nodes.bullet_list(classes=["spec-graph-links"])
+    for node, row in zip(graph_nodes, rows, strict=True):
+        item = nodes.list_item("", classes=[f"spec-graph-node-{node.node_id}"])
+        item += nodes.paragraph("", "", *cell_nodes(row[0], query.docname))
+        links += item
+    block += links
+    return [block]
+
+
+def render_view(
+    view: View, result: ViewResult, query: ViewQuery, number: int = 0
+) -> list[nodes.Node]:
     """The nodes of one view: title, summary, tables, listed items, or a no-match note."""
     rendered: list[nodes.Node] = []
-    if query.title:
+    if query.title and view.name != GraphView.name:
         rendered.append(nodes.rubric(query.title, query.title))
     if result.summary:
         rendered.append(summary_line(result))
     if result.empty:
         note = str(view.empty_note)
         return [*rendered, nodes.paragraph("", note, classes=["spec-view-empty"])]
+    if view.name == GraphView.name:
+        return [*rendered, *render_graph(result, query, number)]
     for section in result.sections:
         rendered += section_nodes(view, section, query.docname)
     rendered += listed_nodes(result, query.docname)
@@ -121,11 +163,11 @@ class RenderViews(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         index = get_store(self.env).index
-        for placeholder in list(self.document.findall(spec_view)):
+        for number, placeholder in enumerate(list(self.document.findall(spec_view))):
             query: ViewQuery = placeholder["query"]
             view = VIEWS[query.view]
             container = nodes.container("", classes=["spec-view-block"])
-            container += render_view(view, view.result(index, query), query)
+            container += render_view(view, view.result(index, query), query, number)
             placeholder.replace_self(container)
 
 
