@@ -55,7 +55,8 @@ def table(view: View, rows: tuple[Row, ...], docname: str) -> nodes.table:
     group += nodes.tbody(
         "", *(nodes.row("", *(entry(cell_nodes(c, docname)) for c in row)) for row in rows)
     )
-    return nodes.table("", group, classes=["spec-view", f"spec-view-{view.name}", "longtable"])
+    classes = ["spec-view", f"spec-view-{view.name}", "longtable", "colwidths-given"]
+    return nodes.table("", group, classes=classes)
 
 
 def entry(children: list[nodes.Node]) -> nodes.entry:
