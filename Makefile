@@ -3,13 +3,21 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-# What the tests need beyond Python: TeX Live and latexmk (the PDF build), poppler (pdftotext).
-SYSTEM_TOOLS := latexmk pdftotext
-SYSTEM_PACKAGES := latexmk texlive-latex-recommended texlive-latex-extra \
+# What the tests need beyond Python: TeX Live and latexmk (the PDF build), poppler (pdftotext),
+# Debian's Chromium (the browser test drives /usr/bin/chromium through Playwright) and npm
+# (it fetches Mermaid for the browser test).
+TEX_TOOLS := latexmk pdftotext
+TEX_PACKAGES := latexmk texlive-latex-recommended texlive-latex-extra \
 	texlive-fonts-recommended tex-gyre poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test system-deps lint catalog clean
+# Mermaid (and d3, which sphinxcontrib-mermaid 1.0 loads on every diagram page) from the npm
+# registry, for the browser test's offline demo build; git-ignored, tox passes the paths on.
+MERMAID_PREFIX := .cache/mermaid
+MERMAID_DIST := $(MERMAID_PREFIX)/node_modules/mermaid/dist
+D3_DIST := $(MERMAID_PREFIX)/node_modules/d3/dist
+
+.PHONY: demo test system-deps mermaid lint catalog clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,15 +29,25 @@ demo: $(BIN)/python
 	@echo "Open demo/_build/html/index.html"
 
 system-deps:
-	@for tool in $(SYSTEM_TOOLS); do command -v $$tool >/dev/null || missing=1; done; \
-	if [ -n "$$missing" ]; then \
-	    echo "Installing $(SYSTEM_PACKAGES)"; \
+	@packages=""; \
+	for tool in $(TEX_TOOLS); do command -v $$tool >/dev/null || packages="$(TEX_PACKAGES)"; done; \
+	command -v chromium >/dev/null || packages="$$packages chromium"; \
+	command -v npm >/dev/null || packages="$$packages npm"; \
+	if [ -n "$$packages" ]; then \
+	    echo "Installing$$packages"; \
 	    $(SUDO) apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
-	        $(SYSTEM_PACKAGES) >/dev/null; \
+	        $$packages >/dev/null; \
 	fi
 
-test: system-deps $(BIN)/python
+# Only the npm packages: never `playwright install` (the test drives Debian's Chromium).
+mermaid: system-deps
+	@if [ ! -f $(MERMAID_DIST)/mermaid.esm.min.mjs ] || [ ! -f $(D3_DIST)/d3.min.js ]; then \
+	    echo "Installing mermaid@11 and d3@7 from npm into $(MERMAID_PREFIX)"; \
+	    npm install --prefix $(MERMAID_PREFIX) mermaid@11 d3@7 --no-audit --no-fund --loglevel=error; \
+	fi
+
+test: system-deps mermaid $(BIN)/python
 	$(BIN)/python -m pip install --quiet 'tox>=4'
 	$(BIN)/tox run -e oldest,newest
 
@@ -48,4 +66,4 @@ catalog: $(BIN)/python
 	$(BIN)/pybabel compile -D sphinx_spec -d sphinx_spec/locale
 
 clean:
-	rm -rf demo/_build .tox build *.egg-info
+	rm -rf demo/_build .tox build *.egg-info .cache
