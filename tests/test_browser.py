@@ -1,0 +1,557 @@
+"""The demo in a real browser: every Mermaid diagram renders, nothing errs, nothing leaves the host.
+
+A copy of ``demo/`` is built with Mermaid (and d3, which sphinxcontrib-mermaid 1.0 loads
+on every diagram page) bundled from the npm registry's packages, which ``make mermaid``
+installs into ``.cache/mermaid`` and tox passes on as ``SPEC_MERMAID_DIST`` and
+``SPEC_D3_DIST``. The site is served on 127.0.0.1 and opened in Debian's Chromium
+(``/usr/bin/chromium``) through Playwright; no browser is downloaded. Every page whose
+HTML has a ``pre.mermaid`` is opened; full-page screenshots of the spec page and the
+portfolio page go to ``<build dir>/screenshots/`` and, when ``SPEC_SCREENSHOT_DIR`` is
+set (tox sets it), are copied there too.
+
+A missing browser, Playwright or Mermaid bundle fails these tests; they never skip.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import shutil
+import threading
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from importlib import metadata
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+from packaging.version import Version
+from sphinx.testing.util import SphinxTestApp
+
+REPO = Path(__file__).parent.parent
+DEMO = REPO / "demo"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+HOST = "127.0.0.1"
+
+#: where the bundle lands in the built site, as absolute paths from the site's root: the one
+#: ``mermaid_use_local`` value that sphinxcontrib-mermaid 1.0 (which uses the value verbatim,
+#: also as an ES module specifier) and 2.x (which passes absolute paths through) both serve
+#: on every page, at any depth
+MERMAID_URL = "/_static/mermaid/mermaid.esm.min.mjs"
+D3_URL = "/_static/mermaid/d3.min.js"
+
+#: pages screenshotted in full, and the file names of their screenshots
+SCREENSHOTS = {
+    "specs/payment-retries.html": "payment-retries.png",
+    "portfolio.html": "portfolio.png",
+}
+SPEC_GRAPH_PAGE = "portfolio.html"
+
+RENDER_TIMEOUT_MS = 30_000
+NAVIGATION_TIMEOUT_MS = 30_000
+SERVER_STOP_TIMEOUT_S = 10
+
+#: true once every ``pre.mermaid`` on the page holds the SVG Mermaid drew
+ALL_RENDERED_JS = """() => [...document.querySelectorAll('pre.mermaid')].every(
+    (el) => el.getAttribute('data-processed') === 'true' && el.querySelector(':scope > svg'))"""
+
+#: what the page shows after rendering: diagrams, SVGs, and Mermaid's error diagrams
+DIAGRAM_STATE_JS = """() => {
+    const pres = [...document.querySelectorAll('pre.mermaid')];
+    const svgs = pres.flatMap((el) => [...el.querySelectorAll(':scope > svg')]);
+    const isError = (svg) => svg.getAttribute('aria-roledescription') === 'error'
+        || (svg.textContent || '').includes('Syntax error');
+    return {
+        diagrams: pres.length,
+        processed: pres.filter((el) => el.getAttribute('data-processed') === 'true').length,
+        svgs: svgs.length,
+        errorSvgs: svgs.filter(isError).map((svg) => svg.id || '(no id)'),
+        errorElements: document.querySelectorAll('[aria-roledescription="error"]').length,
+        syntaxErrorText: (document.body.innerText || '').includes('Syntax error'),
+        unrendered: pres.filter((el) => !el.querySelector(':scope > svg'))
+            .map((el) => (el.getAttribute('data-original-code') || el.textContent || '')
+                .trim().slice(0, 80)),
+    };
+}"""
+
+
+# -- prerequisites: fail, never skip -----------------------------------------------------------
+
+
+def bundle_dirs() -> tuple[Path, Path]:
+    """The npm packages' ``dist`` folders of Mermaid and d3; fails the test when one is missing."""
+    default = REPO / ".cache" / "mermaid" / "node_modules" / "mermaid" / "dist"
+    mermaid_dist = Path(os.environ.get("SPEC_MERMAID_DIST") or default)
+    d3_dist = Path(os.environ.get("SPEC_D3_DIST") or mermaid_dist.parent.parent / "d3" / "dist")
+    hint = "run `make mermaid` (npm install --prefix .cache/mermaid mermaid@11 d3@7)"
+    if not (mermaid_dist / "mermaid.esm.min.mjs").is_file():
+        pytest.fail(
+            f"Mermaid bundle missing: no mermaid.esm.min.mjs in {mermaid_dist} "
+            f"(SPEC_MERMAID_DIST); {hint}",
+            pytrace=False,
+        )
+    if not (d3_dist / "d3.min.js").is_file():
+        pytest.fail(
+            f"d3 bundle missing: no d3.min.js in {d3_dist} (SPEC_D3_DIST); {hint}", pytrace=False
+        )
+    return mermaid_dist, d3_dist
+
+
+def sync_playwright():
+    """Playwright's sync API; fails the test when Playwright or Chromium is missing."""
+    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's chromium (`make system-deps`)", pytrace=False
+        )
+    try:
+        from playwright.sync_api import sync_playwright as start
+    except ImportError as error:
+        pytest.fail(
+            f"Playwright for Python is missing ({error}): pip install -e '.[test]' "
+            "(never `playwright install`: the test drives /usr/bin/chromium)",
+            pytrace=False,
+        )
+    return start
+
+
+# -- the site -------------------------------------------------------------------------------
+
+
+@dataclass
+class Site:
+    builddir: Path
+    outdir: Path
+    #: page path relative to the output directory -> number of ``pre.mermaid`` in its HTML
+    diagram_pages: dict[str, int]
+
+    @property
+    def screenshot_dir(self) -> Path:
+        return self.builddir / "screenshots"
+
+
+def bundle_into(static: Path, mermaid_dist: Path, d3_dist: Path) -> None:
+    """Copy Mermaid's ESM bundle (the module and the chunks it imports) and d3 into *static*."""
+    static.mkdir(parents=True)
+    for name in ("mermaid.esm.min.mjs", "mermaid.esm.min.mjs.map"):
+        if (mermaid_dist / name).is_file():
+            shutil.copy2(mermaid_dist / name, static / name)
+    chunks = mermaid_dist / "chunks" / "mermaid.esm.min"
+    if not chunks.is_dir():
+        pytest.fail(f"Mermaid bundle incomplete: {chunks} is missing", pytrace=False)
+    shutil.copytree(chunks, static / "chunks" / "mermaid.esm.min")
+    shutil.copy2(d3_dist / "d3.min.js", static / "d3.min.js")
+
+
+def pages_with_diagrams(outdir: Path) -> dict[str, int]:
+    """Every built HTML page with a ``pre.mermaid``, found by reading the output."""
+    pages = {}
+    for path in sorted(outdir.rglob("*.html")):
+        if "_static" in path.relative_to(outdir).parts:
+            continue
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        count = len(soup.select("pre.mermaid"))
+        if count:
+            pages[path.relative_to(outdir).as_posix()] = count
+    return pages
+
+
+def offline_overrides() -> dict[str, object]:
+    """Settings that make every diagram page load Mermaid and d3 from the site itself."""
+    overrides: dict[str, object] = {
+        "html_static_path": ["_static"],
+        "mermaid_use_local": MERMAID_URL,
+        "d3_use_local": D3_URL,
+    }
+    # sphinxcontrib-mermaid 1.x loads the ELK layouts from the CDN unless this version string
+    # is empty; from 2.0 it is a flag, off by default.
+    if Version(metadata.version("sphinxcontrib-mermaid")).major < 2:
+        overrides["mermaid_include_elk"] = ""
+    return overrides
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Site:
+    """A copy of the demo with Mermaid bundled, built to HTML with ``-W``."""
+    mermaid_dist, d3_dist = bundle_dirs()
+    root = tmp_path_factory.mktemp("browser")
+    srcdir = root / "demo"
+    shutil.copytree(DEMO, srcdir, ignore=shutil.ignore_patterns("_build"))
+    bundle_into(srcdir / "_static" / "mermaid", mermaid_dist, d3_dist)
+    app = SphinxTestApp(
+        "html",
+        srcdir=srcdir,
+        builddir=root / "_build",
+        warningiserror=True,
+        confoverrides=offline_overrides(),
+    )
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    outdir = Path(app.outdir)
+    return Site(root / "_build", outdir, pages_with_diagrams(outdir))
+
+
+class Handler(SimpleHTTPRequestHandler):
+    """Static files, with ES modules served as JavaScript, and no request log on stderr."""
+
+    extensions_map = {
+        **SimpleHTTPRequestHandler.extensions_map,
+        ".js": "text/javascript",
+        ".mjs": "text/javascript",
+        ".map": "application/json",
+    }
+
+    def do_GET(self):
+        # Chromium asks every host for /favicon.ico by itself, and the demo has none: answer
+        # "no content" rather than 404, so that its console error is not blamed on the page.
+        if self.path == "/favicon.ico":
+            self.send_response(204)
+            self.end_headers()
+            return
+        super().do_GET()
+
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    """The built site on ``http://127.0.0.1:<free port>/``, stopped when the module ends."""
+    httpd = ThreadingHTTPServer((HOST, 0), functools.partial(Handler, directory=str(site.outdir)))
+    httpd.daemon_threads = True
+    thread = threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+    )
+    thread.start()
+    try:
+        yield f"http://{HOST}:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(SERVER_STOP_TIMEOUT_S)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    start = sync_playwright()
+    with start() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+# -- visiting pages -------------------------------------------------------------------------
+
+
+@dataclass
+class Visit:
+    """What one page did in the browser."""
+
+    page: str
+    expected: int
+    state: dict = field(default_factory=dict)
+    timed_out: bool = False
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    screenshot: Path | None = None
+
+
+def is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("data", "blob", "about") or parts.hostname == HOST
+
+
+class Tab:
+    """A fresh browser page that records console errors, page errors and every request."""
+
+    def __init__(self, browser, visit: Visit):
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.context.set_default_timeout(NAVIGATION_TIMEOUT_MS)
+        self.page = self.context.new_page()
+        self.page.on(
+            "console", lambda msg: msg.type == "error" and visit.console_errors.append(msg.text)
+        )
+        self.page.on("pageerror", lambda error: visit.page_errors.append(str(error)))
+        self.page.on("request", lambda request: visit.requests.append(request.url))
+        self.page.on(
+            "requestfailed",
+            lambda request: visit.failed.append(f"{request.url}: {request.failure}"),
+        )
+        self.page.on(
+            "response",
+            lambda response: (
+                response.status >= 400
+                and visit.failed.append(f"{response.url}: HTTP {response.status}")
+            ),
+        )
+
+    def close(self):
+        self.context.close()
+
+
+def open_rendered(tab: Tab, url: str, visit: Visit) -> None:
+    """Open *url* and wait until Mermaid has drawn every diagram (or the time is up)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    tab.page.goto(url, wait_until="load")
+    try:
+        tab.page.wait_for_function(ALL_RENDERED_JS, timeout=RENDER_TIMEOUT_MS)
+    except PlaywrightTimeout:
+        visit.timed_out = True
+    visit.state = tab.page.evaluate(DIAGRAM_STATE_JS)
+
+
+@pytest.fixture(scope="module")
+def visits(site, server, browser) -> dict[str, Visit]:
+    """Every page with a diagram, and the screenshot pages, opened once; screenshots saved."""
+    site.screenshot_dir.mkdir(parents=True, exist_ok=True)
+    pages = dict(site.diagram_pages)
+    for page in SCREENSHOTS:
+        pages.setdefault(page, 0)
+    result = {}
+    for page, expected in sorted(pages.items()):
+        visit = Visit(page, expected)
+        tab = Tab(browser, visit)
+        try:
+            open_rendered(tab, urljoin(server, page), visit)
+            if page in SCREENSHOTS:
+                visit.screenshot = site.screenshot_dir / SCREENSHOTS[page]
+                tab.page.screenshot(path=str(visit.screenshot), full_page=True)
+        finally:
+            tab.close()
+        result[page] = visit
+    return result
+
+
+# -- the tests ------------------------------------------------------------------------------
+
+
+def test_browser_prerequisites_are_installed():
+    """/usr/bin/chromium, Playwright for Python and the Mermaid and d3 bundles."""
+    sync_playwright()
+    bundle_dirs()
+
+
+def test_the_demo_has_diagram_pages(site):
+    assert site.diagram_pages, f"no page with a pre.mermaid in {site.outdir}"
+    for page in SCREENSHOTS:
+        assert (site.outdir / page).is_file(), page
+
+
+def test_every_diagram_became_an_svg(visits):
+    problems = []
+    for visit in visits.values():
+        state = visit.state
+        if (
+            visit.timed_out
+            or state["svgs"] != visit.expected
+            or state["diagrams"] != visit.expected
+        ):
+            problems.append(
+                f"{visit.page}: {visit.expected} diagrams in the HTML, {state['diagrams']} on the "
+                f"page, {state['processed']} processed, {state['svgs']} SVGs"
+                + (f" after {RENDER_TIMEOUT_MS} ms" if visit.timed_out else "")
+                + (f"; not drawn: {state['unrendered']}" if state["unrendered"] else "")
+                + (f"; console errors: {visit.console_errors}" if visit.console_errors else "")
+                + (f"; page errors: {visit.page_errors}" if visit.page_errors else "")
+            )
+    assert not problems, "\n".join(problems)
+
+
+def test_no_diagram_is_a_mermaid_syntax_error(visits):
+    problems = [
+        f"{visit.page}: error SVGs {visit.state['errorSvgs']}, "
+        f"{visit.state['errorElements']} aria-roledescription=error elements, "
+        f"'Syntax error' on the page: {visit.state['syntaxErrorText']}"
+        for visit in visits.values()
+        if visit.state["errorSvgs"]
+        or visit.state["errorElements"]
+        or visit.state["syntaxErrorText"]
+    ]
+    assert not problems, "\n".join(problems)
+
+
+def test_no_console_error_and_no_page_error(visits):
+    problems = [
+        f"{visit.page}: console errors {visit.console_errors}, page errors {visit.page_errors}, "
+        f"failed requests {visit.failed}"
+        for visit in visits.values()
+        if visit.console_errors or visit.page_errors or visit.failed
+    ]
+    assert not problems, "\n".join(problems)
+
+
+def test_every_request_stays_on_the_local_server(visits):
+    outside = {
+        visit.page: [url for url in visit.requests if not is_local(url)]
+        for visit in visits.values()
+    }
+    outside = {page: urls for page, urls in outside.items() if urls}
+    assert not outside, f"requests that left {HOST}: {outside}"
+    for visit in visits.values():
+        assert any(url.endswith(MERMAID_URL) for url in visit.requests) or not visit.expected, (
+            f"{visit.page} did not load the bundled Mermaid ({MERMAID_URL}): {visit.requests}"
+        )
+
+
+def test_screenshots_and_summary_are_saved(site, visits, capsys):
+    shots = [visits[page].screenshot for page in SCREENSHOTS]
+    for shot in shots:
+        assert shot is not None and shot.is_file() and shot.stat().st_size > 0, shot
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", shot
+    drawn = sum(visit.state["svgs"] for visit in visits.values())
+    summary = {
+        "diagrams_drawn": drawn,
+        "pages": {
+            visit.page: {"diagrams": visit.expected, "svgs": visit.state["svgs"]}
+            for visit in visits.values()
+        },
+        "screenshots": [shot.name for shot in shots],
+    }
+    summary_path = site.screenshot_dir / "summary.json"
+    summary_path.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    lines = [f"browser test: {drawn} Mermaid diagrams drawn on {len(site.diagram_pages)} pages"]
+    lines += [f"browser test: screenshot {shot}" for shot in shots]
+    lines.append(f"browser test: summary {summary_path}")
+    copy_to = os.environ.get("SPEC_SCREENSHOT_DIR")
+    if copy_to:
+        target = Path(copy_to)
+        target.mkdir(parents=True, exist_ok=True)
+        for path in [*shots, summary_path]:
+            shutil.copy2(path, target / path.name)
+        lines.append(f"browser test: copied to {target}")
+    with capsys.disabled():
+        print("\n" + "\n".join(lines))
+
+
+# -- the spec graph ---------------------------------------------------------------------------
+
+#: the graph's link list and the nodes Mermaid drew. A list entry names its Mermaid node by
+#: ``data-spec-node="sN"`` on the link or by the class ``spec-graph-node-sN`` of its item;
+#: a drawn node is a ``g.node`` whose id ends in ``flowchart-sN-<n>``, with the href of the
+#: SVG ``a`` that sphinx-spec-graph.js wraps it in
+SPEC_GRAPH_JS = """(graph) => ({
+    listed: [...graph.querySelectorAll('ul.spec-graph-links a[href]')].map((link) => {
+        const item = link.closest('li');
+        const marker = item && /(?:^|\\s)spec-graph-node-(\\S+)/.exec(item.className);
+        return {
+            node: link.getAttribute('data-spec-node') || (marker && marker[1]) || null,
+            href: link.getAttribute('href'),
+            url: link.href,
+        };
+    }),
+    drawn: [...graph.querySelectorAll('pre.mermaid svg g.node')].map((g) => {
+        const anchor = g.closest('a');
+        const href = anchor && (anchor.getAttribute('href')
+            || anchor.getAttributeNS('http://www.w3.org/1999/xlink', 'href'));
+        return {id: g.id, href: href || null};
+    }),
+})"""
+
+#: true once Mermaid drew the graph and every node sits in an SVG ``a``
+SPEC_GRAPH_WRAPPED_JS = """(graph) => {
+    const nodes = [...graph.querySelectorAll('pre.mermaid svg g.node')];
+    return nodes.length > 0 && nodes.every((g) => g.closest('a'));
+}"""
+
+DRAWN_NODE = re.compile(r"(?:^|-)flowchart-(?P<node>.+)-\d+$")
+
+
+def check_spec_graph(page, base_url: str, where: str) -> list[str]:
+    """The problems of every ``div.spec-graph`` on the open *page*, its nodes followed."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    problems = []
+    targets = []
+    graphs = page.query_selector_all("div.spec-graph")
+    for number, graph in enumerate(graphs, 1):
+        label = f"{where}, spec-graph {number}"
+        if not graph.query_selector("pre.mermaid"):
+            problems.append(f"{label}: no pre.mermaid")
+        try:
+            page.wait_for_function(SPEC_GRAPH_WRAPPED_JS, arg=graph, timeout=RENDER_TIMEOUT_MS)
+        except PlaywrightTimeout:
+            problems.append(f"{label}: nodes not wrapped in SVG links after {RENDER_TIMEOUT_MS} ms")
+        found = graph.evaluate(SPEC_GRAPH_JS)
+        drawn: dict[str, list[dict]] = {}
+        for svg_node in found["drawn"]:
+            match = DRAWN_NODE.search(svg_node["id"])
+            if not match:
+                problems.append(f"{label}: SVG node {svg_node['id']!r} names no flowchart node")
+                continue
+            drawn.setdefault(match["node"], []).append(svg_node)
+        if not found["listed"]:
+            problems.append(f"{label}: no links in ul.spec-graph-links")
+        listed = {entry["node"] for entry in found["listed"]}
+        for entry in found["listed"]:
+            node = entry["node"]
+            if not node:
+                problems.append(f"{label}: the list link {entry['href']!r} names no node")
+                continue
+            if node not in drawn:
+                problems.append(f"{label}: node {node} is not drawn (no g.node for it)")
+            for svg_node in drawn.get(node, []):
+                if svg_node["href"] != entry["href"]:
+                    problems.append(
+                        f"{label}: node {node} ({svg_node['id']}) links to {svg_node['href']!r}, "
+                        f"its list entry to {entry['href']!r}"
+                    )
+            targets.append((node, entry["href"], entry["url"]))
+        for node in sorted(set(drawn) - listed):
+            problems.append(f"{label}: node {node} is drawn but has no entry in the link list")
+    seen: dict[str, str] = {}
+    for node, href, url in targets:
+        if url in seen and seen[url] != node:
+            problems.append(f"{where}: nodes {seen[url]} and {node} both link to {href}")
+        seen.setdefault(url, node)
+        fragment = unquote(urlsplit(url).fragment)
+        if not url.startswith(base_url) or not fragment:
+            problems.append(
+                f"{where}: node {node} links to {href!r}, not to an anchor on this site"
+            )
+            continue
+        response = page.goto(url, wait_until="load")
+        if response is None or response.status != 200:
+            status = response.status if response else "no response"
+            problems.append(f"{where}: node {node} links to {href!r}: {status}")
+        elif not page.evaluate("(id) => document.getElementById(id) !== null", fragment):
+            problems.append(f"{where}: node {node} links to {href!r}, which has no #{fragment}")
+    return problems
+
+
+def test_spec_graph_nodes_link_to_their_specs(site, server, browser):
+    html = (site.outdir / SPEC_GRAPH_PAGE).read_text(encoding="utf-8")
+    if not BeautifulSoup(html, "html.parser").select("div.spec-graph"):
+        pytest.fail(
+            f"no spec-graph on {SPEC_GRAPH_PAGE} (no div.spec-graph in its HTML)", pytrace=False
+        )
+    visit = Visit(SPEC_GRAPH_PAGE, 0)
+    tab = Tab(browser, visit)
+    try:
+        open_rendered(tab, urljoin(server, SPEC_GRAPH_PAGE), visit)
+        problems = check_spec_graph(tab.page, server, SPEC_GRAPH_PAGE)
+    finally:
+        tab.close()
+    problems += [f"console error: {text}" for text in visit.console_errors]
+    problems += [f"page error: {text}" for text in visit.page_errors]
+    problems += [f"request left {HOST}: {url}" for url in visit.requests if not is_local(url)]
+    assert not problems, "\n".join(problems)
