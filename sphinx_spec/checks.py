@@ -11,6 +11,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx_spec.model import (
     CURRENT,
     DIRECTIVE_KINDS,
+    NO_MATCH,
     SETTLED_STATUSES,
     Approach,
     ErrorPath,
@@ -90,16 +91,16 @@ def check_question(index: SpecIndex, question: OpenQuestion) -> None:
 
 
 def check_term_definitions(index: SpecIndex) -> None:
-    """One term, defined by several specs, must mean the same everywhere."""
+    """One term, wherever it is defined, must mean the same everywhere."""
     for term in index.objects.values():
         if not isinstance(term, Term):
             continue
         first = next(
             t
             for t in index.terms_by_name[term.title.lower()]
-            if t.title.lower() == term.title.lower()
+            if t.title.casefold() == term.title.casefold()
         )
-        if first is not term and first.spec_id != term.spec_id and first.text != term.text:
+        if first is not term and first.text != term.text:
             warn(
                 f"term {term.title!r} is defined differently in {first.spec_id} "
                 f"({first.docname}, line {first.lineno}) and {term.spec_id}",
@@ -181,7 +182,9 @@ def config_location(app: Sphinx, name: str) -> str:
 def today(app: Sphinx) -> datetime.date:
     """``spec_today`` if set (reproducible builds, tests), else the real date."""
     configured = app.config.spec_today
-    date = parse_date(configured) if configured else None
+    if isinstance(configured, datetime.date):
+        return configured
+    date = parse_date(str(configured)) if configured else None
     if configured and date is None:
         warn(
             f"spec_today {configured!r} is not a date (YYYY-MM-DD); using today",
@@ -197,10 +200,10 @@ def check_views(index: SpecIndex, query: ViewQuery) -> None:
     if CURRENT in query.specs and current is None:
         warn(f"{query.view}: :spec: current, but this document has no spec", "ref", query.location)
     for spec_id in query.specs:
-        if spec_id != CURRENT and spec_id not in index.specs:
+        if spec_id not in (CURRENT, NO_MATCH) and spec_id not in index.specs:
             warn(f"{query.view}: :spec: names unknown spec {spec_id!r}", "ref", query.location)
     for flow in query.flows:
-        if index.resolve(Flow.kind, flow, query.docname) is None:
+        if flow != NO_MATCH and index.resolve(Flow.kind, flow, query.docname) is None:
             warn(f"{query.view}: :flow: names unknown flow {flow!r}", "ref", query.location)
 
 

@@ -32,14 +32,14 @@ def mermaid_node(source: str, caption: str) -> mermaid:
 def mermaid_text(text: str) -> str:
     """Free text that is safe inside a Mermaid statement (message, label, condition)."""
     one_line = " ".join(text.split())
-    return re.sub(r"[#;]", lambda char: f"#{ord(char[0])};", one_line) or " "
+    return re.sub(r"[#;%{}]", lambda char: f"#{ord(char[0])};", one_line) or " "
 
 
 def mermaid_label(text: str) -> str:
     """Text for a quoted node label: every character Mermaid or HTML could read as syntax
     becomes an entity code, so any id or title makes a valid diagram."""
     one_line = " ".join(text.split())
-    return re.sub(r'[#;"<>&`\[\]{}()|]', lambda char: f"#{ord(char[0])};", one_line) or " "
+    return re.sub(r'[#;%"<>&`\[\]{}()|]', lambda char: f"#{ord(char[0])};", one_line) or " "
 
 
 #: fill, stroke and text colours of spec-graph nodes, by spec status
@@ -155,7 +155,8 @@ def leading_anchor(container: nodes.Element | None) -> list[str]:
 def mermaid_renders(env: BuildEnvironment) -> bool:
     """Whether the current builder shows Mermaid: HTML pages, not e-books."""
     builder = current_builder(env)
-    return builder.is_html and not builder.name.startswith("epub")
+    serializing = builder.name in ("json", "pickle")
+    return builder.is_html and not serializing and not builder.name.startswith("epub")
 
 
 class DegradeSpecDiagrams(SphinxPostTransform):

@@ -242,6 +242,8 @@ OBJECT_CLASSES: dict[str, type[SpecObject]] = {
 
 
 CURRENT = "current"
+#: the value a view filter holds when every value written for it was invalid: matches nothing
+NO_MATCH = "\x00no-match"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -19,7 +19,7 @@ def add_static_path(app: Sphinx, config: Config) -> None:
     """Serve ``sphinx-spec.css``; done at ``config-inited`` so that the value Sphinx
     pickles equals the one it reads next time (no false "configuration changed")."""
     if str(STATIC_DIR) not in config.html_static_path:
-        config.html_static_path.append(str(STATIC_DIR))
+        config.html_static_path = [*config.html_static_path, str(STATIC_DIR)]
 
 
 def container_classes(doctree: nodes.document) -> set[str]:

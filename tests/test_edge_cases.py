@@ -5,6 +5,7 @@ The project ``test-edge`` holds one small document per case.
 
 from __future__ import annotations
 
+import datetime
 import shutil
 from pathlib import Path
 
@@ -192,3 +193,81 @@ def test_removing_a_step_rewrites_pages_that_link_to_it(tmp_path):
     )
     assert 'href="steps.html#flow-step-001-pay-step-2"' not in page.read_text()
     assert 'href="steps.html#flow-step-001-pay"' in page.read_text()
+
+
+# -- views: configuration shapes, case, invalid filters, graph details ------------------------
+
+
+def edge_views(test):
+    """Every test here reads one build of ``test-edge-views``."""
+    test = pytest.mark.sphinx("html", testroot="edge-views")(test)
+    return pytest.mark.test_params(shared_result="edge-views")(test)
+
+
+def view_after(app, title: str):
+    """The view block that follows the rubric *title*."""
+    rubric = next(r for r in html(app, "index").select("p.rubric") if text_of(r) == title)
+    return rubric.parent
+
+
+@edge_views
+def test_tuple_static_path_and_custom_statuses_build(app):
+    app.build()
+    assert (Path(app.outdir) / "_static" / "sphinx-spec.css").is_file()
+    assert [line for line in warnings_of(app) if "unknown :status:" in line] == [
+        "index.rst:29: WARNING: spec-index: unknown :status: 'finnal' (expected one of: Proposed, "
+        "Final); ignored [spec.option]"
+    ]
+    assert text_of(html(app, "index").select_one("div.spec-card .spec-badge")) == "Final"
+
+
+@edge_views
+def test_status_filter_is_case_insensitive_for_custom_statuses(app):
+    app.build()
+    ids = [text_of(a) for a in view_after(app, "Final specs").select("tbody tr td:first-child a")]
+    assert ids == ["FIN-1"]
+
+
+@edge_views
+def test_a_filter_with_only_invalid_values_matches_nothing(app):
+    app.build()
+    assert text_of(view_after(app, "Misspelled status").select_one("p.spec-view-empty")) == (
+        "No matching specs."
+    )
+
+
+@edge_views
+def test_graph_title_shows_and_a_self_reference_draws_no_loop(app):
+    app.build()
+    graph = view_after(app, "Self").select_one("pre.mermaid").get_text()
+    assert "s0 -->" not in graph
+
+
+@edge_views
+def test_flow_text_cannot_inject_mermaid_directives(app):
+    app.build()
+    code = html(app, "index").select_one("div.spec-flow pre.mermaid").get_text()
+    assert "%%{" not in code
+    assert "#37;#37;#123;init: #123;" in code
+    assert "2. Step two." in code
+
+
+@edge_views
+def test_one_term_defined_twice_in_a_spec_warns_and_lists_the_spec_once(app):
+    app.build()
+    assert any(
+        line.startswith("index.rst:14: WARNING: term 'Api' is defined differently")
+        and line.endswith("[spec.glossary]")
+        for line in warnings_of(app)
+    )
+    row = html(app, "index").select_one("table.spec-view-spec-glossary tbody tr")
+    assert [text_of(a) for a in row.select("td:last-child a")] == ["FIN-1"]
+
+
+@pytest.mark.sphinx(
+    "html", testroot="edge", confoverrides={"spec_today": datetime.date(2026, 1, 1)}
+)
+def test_spec_today_may_be_a_date(app):
+    app.build()
+    assert "Traceback" not in app.warning.getvalue()
+    assert (Path(app.outdir) / "index.html").is_file()

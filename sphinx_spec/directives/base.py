@@ -98,7 +98,8 @@ class SpecDirectiveBase(SphinxDirective):
         return value
 
     def choice(self, name: str, allowed: Sequence[str], default: str) -> str:
-        value = self.text(name).lower()
+        written = self.text(name)
+        value = {choice.casefold(): choice for choice in allowed}.get(written.casefold(), written)
         if not value:
             return default
         if value not in allowed:

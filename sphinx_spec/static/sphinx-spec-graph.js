@@ -52,14 +52,9 @@
       }
       return false;
     };
-    if (done()) {
-      return;
-    }
-    var observer = new MutationObserver(function () {
-      if (done()) {
-        observer.disconnect();
-      }
-    });
+    done();
+    // Keep watching: themes that switch light/dark make Mermaid draw the graph again.
+    var observer = new MutationObserver(done);
     observer.observe(diagram, { childList: true, subtree: true });
   }
 

@@ -327,7 +327,8 @@ class GlossaryView(View):
         aliases: dict[str, str] = {}
         for alias in (alias for term in terms for alias in term.aliases):
             aliases.setdefault(alias.casefold(), alias)
-        defined_in = tuple(Link("spec", term.spec_id, term.spec_id) for term in terms)
+        spec_ids = dict.fromkeys(term.spec_id for term in terms)
+        defined_in = tuple(Link("spec", spec_id, spec_id) for spec_id in spec_ids)
         return (object_link(first), Text(first.text), Text(", ".join(aliases.values())), defined_in)
 
 

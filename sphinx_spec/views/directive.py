@@ -16,7 +16,7 @@ from sphinx_spec.directives.base import OptionSpec, SpecDirectiveBase
 from sphinx_spec.model import CONCESSION_KINDS, is_valid_id, split_list
 from sphinx_spec.nodes import spec_view
 from sphinx_spec.views.catalog import VIEWS, View
-from sphinx_spec.views.query import CURRENT, ViewQuery
+from sphinx_spec.views.query import CURRENT, NO_MATCH, ViewQuery
 
 COMMON_OPTIONS = ("spec", "status", "tags", "owner")
 
@@ -37,7 +37,7 @@ class ViewDirective(SpecDirectiveBase):
             statuses=self.allowed("status", self.allowed_statuses()),
             tags=split_list(self.options.get("tags")),
             owners=split_list(self.options.get("owner")),
-            flows=self.ids("flow") if "flow" in self.option_spec else (),
+            flows=self.flow_ids() if "flow" in self.option_spec else (),
             kinds=self.allowed("kind", CONCESSION_KINDS) if "kind" in self.option_spec else (),
             **self.placement(),
         )
@@ -50,20 +50,31 @@ class ViewDirective(SpecDirectiveBase):
         for value in values:
             if value != CURRENT and not is_valid_id(value):
                 self.warn_option(f":spec: {value!r} is not a spec id (or 'current')")
-        return tuple(v for v in values if v == CURRENT or is_valid_id(v))
+        kept = tuple(v for v in values if v == CURRENT or is_valid_id(v))
+        return kept or matches_nothing(values)
+
+    def flow_ids(self) -> tuple[str, ...]:
+        return self.ids("flow") or matches_nothing(split_list(self.options.get("flow")))
 
     def allowed_statuses(self) -> tuple[str, ...]:
         return self.view.statuses or tuple(self.config.spec_statuses)
 
     def allowed(self, name: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
         """The listed values that are allowed; each other one is a ``spec.option`` warning."""
-        values = tuple(value.lower() for value in split_list(self.options.get(name)))
+        spelled = {choice.casefold(): choice for choice in allowed}
+        values = split_list(self.options.get(name))
         for value in values:
-            if value not in allowed:
+            if value.casefold() not in spelled:
                 self.warn_option(
                     f"unknown :{name}: {value!r} (expected one of: {', '.join(allowed)}); ignored"
                 )
-        return tuple(value for value in values if value in allowed)
+        kept = tuple(spelled[v.casefold()] for v in values if v.casefold() in spelled)
+        return kept or matches_nothing(values)
+
+
+def matches_nothing(values: tuple[str, ...]) -> tuple[str, ...]:
+    """A filter whose every value was invalid selects nothing, rather than everything."""
+    return (NO_MATCH,) if values else ()
 
 
 def view_directive(view: View, *extra_options: str) -> type[ViewDirective]:

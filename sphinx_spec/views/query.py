@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from sphinx_spec.model import CURRENT, ViewQuery
+from sphinx_spec.model import CURRENT, NO_MATCH, ViewQuery
 
-__all__ = ["CURRENT", "Cell", "Link", "Row", "Text", "ViewQuery", "wants"]
+__all__ = ["CURRENT", "NO_MATCH", "Cell", "Link", "Row", "Text", "ViewQuery", "wants"]
 
 
 class Text(NamedTuple):

@@ -15,6 +15,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinx_spec.diagrams import GraphEdge, GraphNode, mermaid_node, spec_graph
 from sphinx_spec.nodes import spec_view, spec_xref
+from sphinx_spec.report import warn
 from sphinx_spec.store import get_store
 from sphinx_spec.views.catalog import VIEWS, GraphView, Section, View, ViewResult
 from sphinx_spec.views.query import Cell, Link, Row, Text, ViewQuery
@@ -97,6 +98,10 @@ def listed_nodes(result: ViewResult, docname: str) -> list[nodes.Node]:
     return [nodes.rubric(title, title), items]
 
 
+#: Mermaid's default ``maxTextSize`` and ``maxEdges``: a larger graph draws as an error box
+MERMAID_MAX_TEXT = 50_000
+MERMAID_MAX_EDGES = 500
+
 EDGE_LABELS = {"supersedes": _("supersedes"), "depends-on": _("depends on")}
 
 
@@ -111,7 +116,7 @@ def graph_parts(rows: tuple[Row, ...]) -> tuple[list[GraphNode], list[GraphEdge]
         for relation, targets in (("supersedes", supersedes), ("depends-on", depends_on)):
             assert isinstance(targets, Text)
             for target in filter(None, targets.text.split(",")):
-                if target in node_ids:
+                if target in node_ids and target != spec.target:
                     edges.append(GraphEdge(node_ids[spec.target], node_ids[target], relation))
     return graph_nodes, edges
 
@@ -124,7 +129,16 @@ def render_graph(result: ViewResult, query: ViewQuery, number: int) -> list[node
     caption = query.title or str(_("Spec graph"))
     anchor = nodes.make_id(f"spec-graph-{query.docname}-{number}")
     block = nodes.container("", nodes.target("", "", ids=[anchor]), classes=["spec-graph"])
-    block += mermaid_node(spec_graph(graph_nodes, edges, labels), caption)
+    code = spec_graph(graph_nodes, edges, labels)
+    if len(code) > MERMAID_MAX_TEXT or len(edges) > MERMAID_MAX_EDGES:
+        warn(
+            f"spec-graph: {len(graph_nodes)} specs and {len(edges)} edges are more than Mermaid "
+            "draws by default; showing the list only (narrow it with :spec:, :status:, :tags:)",
+            "diagram",
+            query.location,
+        )
+    else:
+        block += mermaid_node(code, caption)
     links = nodes.bullet_list(classes=["spec-graph-links"])
     for node, row in zip(graph_nodes, rows, strict=True):
         item = nodes.list_item("", classes=[f"spec-graph-node-{node.node_id}"])
@@ -139,7 +153,7 @@ def render_view(
 ) -> list[nodes.Node]:
     """The nodes of one view: title, summary, tables, listed items, or a no-match note."""
     rendered: list[nodes.Node] = []
-    if query.title and view.name != GraphView.name:
+    if query.title:
         rendered.append(nodes.rubric(query.title, query.title))
     if result.summary:
         rendered.append(summary_line(result))

@@ -1,0 +1,3 @@
+extensions = ["sphinx_spec"]
+html_static_path = ("_static",)
+spec_statuses = ["Proposed", "Final"]
