@@ -13,6 +13,7 @@ from sphinx_spec.config import setup_config
 from sphinx_spec.diagrams import setup_diagrams
 from sphinx_spec.directives import setup_directives
 from sphinx_spec.domain import setup_domain
+from sphinx_spec.exchange import setup_exchange
 from sphinx_spec.freshness import setup_freshness
 from sphinx_spec.styles import setup_styles
 from sphinx_spec.transforms import setup_transforms
@@ -34,6 +35,7 @@ def setup_extension(app: Sphinx, version: str) -> ExtensionMetadata:
     setup_diagrams(app)
     setup_views(app)
     setup_freshness(app)
+    setup_exchange(app)
     setup_styles(app)
     return {
         "version": version,
