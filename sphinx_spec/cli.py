@@ -1,0 +1,191 @@
+"""``sphinx-spec``: start a spec from the template, check a project, query spec.json.
+
+Exit codes: 0 success; 1 the check found warnings, or ``new`` refused to
+overwrite; 2 usage errors or unreadable input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import re
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sphinx_spec.model import is_valid_id
+from sphinx_spec.templates import render
+
+WARNING_TYPE = re.compile(r"\[(spec\.[a-z]+)\]\s*$")
+COLOUR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    if not is_valid_id(args.id):
+        print(
+            f"sphinx-spec new: {args.id!r} is not a valid id ([A-Za-z][A-Za-z0-9_.-]*)",
+            file=sys.stderr,
+        )
+        return 2
+    folder = Path(args.dir)
+    target = folder / f"{args.id.lower()}.{args.format}"
+    if target.exists():
+        print(f"sphinx-spec new: {target} exists; not overwriting it", file=sys.stderr)
+        return 1
+    folder.mkdir(parents=True, exist_ok=True)
+    target.write_text(render(args.title, args.id, args.format, args.owner), encoding="utf-8")
+    print(f"wrote {target}")
+    print(f"add it to a toctree: {target.with_suffix('').as_posix()}")
+    return 0
+
+
+def build_quietly(sourcedir: Path) -> tuple[Any, list[str]]:
+    """Read and check the project without writing pages; the environment and warnings."""
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    warnings = io.StringIO()
+    with tempfile.TemporaryDirectory() as out, patch_docutils(sourcedir), docutils_namespace():
+        app = Sphinx(
+            str(sourcedir), str(sourcedir), out, f"{out}/.doctrees", "dummy",
+            status=None, warning=warnings, freshenv=True,
+        )  # fmt: skip
+        app.build()
+    text = COLOUR.sub("", warnings.getvalue())
+    return app.env, [line for line in text.splitlines() if "WARNING" in line]
+
+
+def summary(env: Any, warnings: list[str]) -> list[str]:
+    from sphinx_spec.model import OpenQuestion
+    from sphinx_spec.store import get_store
+
+    index = get_store(env).index
+    statuses = Counter(spec.status for spec in index.specs.values())
+    questions = [obj for obj in index.objects.values() if isinstance(obj, OpenQuestion)]
+    open_questions = [q for q in questions if q.status == "open"]
+    kinds = Counter(m.group(1) if (m := WARNING_TYPE.search(w)) else "other" for w in warnings)
+    lines = [f"specs: {len(index.specs)}"]
+    lines += [f"  {status}: {count}" for status, count in sorted(statuses.items())]
+    blocking = sum(q.blocking for q in open_questions)
+    lines.append(f"open questions: {len(open_questions)} ({blocking} blocking)")
+    lines.append(f"overdue revisits: {overdue(warnings)}")
+    lines.append(f"warnings: {len(warnings)}")
+    lines += [f"  {kind}: {count}" for kind, count in sorted(kinds.items())]
+    return lines
+
+
+def overdue(warnings: list[str]) -> int:
+    return sum("was due for revisiting" in warning for warning in warnings)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    sourcedir = Path(args.sourcedir)
+    if not (sourcedir / "conf.py").is_file():
+        print(f"sphinx-spec check: no conf.py in {sourcedir}", file=sys.stderr)
+        return 2
+    env, warnings = build_quietly(sourcedir)
+    for warning in warnings:
+        print(warning)
+    print("\n".join(summary(env, warnings)))
+    return 1 if warnings else 0
+
+
+def matches(obj: dict[str, Any], args: argparse.Namespace) -> bool:
+    wanted = {
+        "kind": args.kind,
+        "status": args.status,
+        "owner": args.owner,
+        "spec_id": args.spec,
+    }
+    for field, value in wanted.items():
+        if value is not None and str(obj.get(field, "")).casefold() != value.casefold():
+            return False
+    if args.blocking and not obj.get("blocking"):
+        return False
+    return not args.tags or bool(set(args.tags.split(",")) & set(obj.get("tags", [])))
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    try:
+        data = json.loads(Path(args.spec_json).read_text(encoding="utf-8"))
+        specs = {spec["id"]: spec for spec in data["specs"]}
+        records = [{**spec, "kind": "spec", "spec_id": spec["id"]} for spec in data["specs"]]
+        records += [
+            {**obj, "tags": specs.get(obj["spec_id"], {}).get("tags", [])}
+            for obj in data["objects"]
+        ]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        print(f"sphinx-spec query: cannot read {args.spec_json}: {error}", file=sys.stderr)
+        return 2
+    found = [record for record in records if matches(record, args)]
+    if args.json:
+        print(json.dumps(found, indent=2, sort_keys=True, ensure_ascii=False))
+    else:
+        print_table(found)
+    return 0
+
+
+def print_table(records: list[dict[str, Any]]) -> None:
+    rows = [("KIND", "ID", "STATUS", "OWNER", "TITLE")]
+    rows += [
+        (
+            r["kind"],
+            r.get("full_id", r.get("id", "")),
+            str(r.get("status", "")),
+            str(r.get("owner", ", ".join(r.get("owners", [])))),
+            r.get("title", ""),
+        )
+        for r in records
+    ]
+    widths = [max(len(row[n]) for row in rows) for n in range(4)]
+    for row in rows:
+        print(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
+            + "  "
+            + row[4]
+        )
+    print(f"{len(records)} match{'es' if len(records) != 1 else ''}")
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="sphinx-spec", description=__doc__.splitlines()[0])
+    commands = main.add_subparsers(dest="command", required=True)
+    new = commands.add_parser("new", help="write a new spec document from the template")
+    new.add_argument("title")
+    new.add_argument("--id", required=True, help="the spec id, e.g. PAY-001")
+    new.add_argument("--format", choices=("rst", "md"), default="rst")
+    new.add_argument("--dir", default=".", help="folder to write it in (default: .)")
+    new.add_argument("--owner", default="", help="the :owners: value")
+    new.set_defaults(run=cmd_new)
+    check = commands.add_parser(
+        "check", help="build without writing pages; summary; exit 1 on warnings"
+    )
+    check.add_argument("sourcedir", nargs="?", default=".")
+    check.set_defaults(run=cmd_check)
+    query = commands.add_parser("query", help="filter the objects of a spec.json")
+    query.add_argument("spec_json")
+    query.add_argument(
+        "--kind",
+        help="spec, goal, non-goal, approach, concession, flow, error, diagram, question, term",
+    )
+    query.add_argument("--status")
+    query.add_argument("--owner")
+    query.add_argument("--spec", help="spec id")
+    query.add_argument("--tags", help="comma-separated; any matches")
+    query.add_argument("--blocking", action="store_true")
+    query.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    query.set_defaults(run=cmd_query)
+    return main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return int(args.run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

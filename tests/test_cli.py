@@ -1,0 +1,152 @@
+"""The sphinx-spec command line, end to end in a temporary directory."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from helpers import warnings_of
+from sphinx.testing.util import SphinxTestApp
+
+from sphinx_spec.cli import main
+
+CONF = """\
+extensions = ["myst_parser", "sphinx_spec"]
+myst_enable_extensions = ["colon_fence"]
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+exclude_patterns = ["_build"]
+"""
+
+
+@pytest.fixture
+def project(tmp_path, capsys) -> Path:
+    """A project with two specs written by ``sphinx-spec new``, one RST and one MyST."""
+    (tmp_path / "conf.py").write_text(CONF, encoding="utf-8")
+    assert main(["new", "Payment retries", "--id", "PAY-001", "--dir", str(tmp_path / "specs"),
+                 "--owner", "alice"]) == 0  # fmt: skip
+    assert main(["new", "Session tokens", "--id", "AUTH-002", "--format", "md",
+                 "--dir", str(tmp_path / "specs")]) == 0  # fmt: skip
+    index = "Specs\n=====\n\n.. toctree::\n\n   specs/pay-001\n   specs/auth-002\n"
+    (tmp_path / "index.rst").write_text(index, encoding="utf-8")
+    capsys.readouterr()
+    return tmp_path
+
+
+def build(srcdir: Path) -> SphinxTestApp:
+    app = SphinxTestApp("html", srcdir=srcdir, builddir=srcdir / "_build")
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return app
+
+
+def test_new_writes_the_template_and_says_where(tmp_path, capsys):
+    assert main(["new", "Payment retries", "--id", "PAY-001", "--dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert f"wrote {tmp_path / 'pay-001.rst'}" in out
+    assert "add it to a toctree:" in out
+    text = (tmp_path / "pay-001.rst").read_text(encoding="utf-8")
+    for section in ("Background", "Motivation", "Approaches & trade-offs", "Step-by-step flow",
+                    "UML diagrams", "Edge cases and concessions", "Open questions",
+                    "Glossary / references"):  # fmt: skip
+        assert f"\n{section}\n" in text
+    for directive in ("spec", "spec-goal", "non-goal", "spec-approach", "spec-flow",
+                      "error-path", "spec-diagram", "spec-concession", "open-question",
+                      "spec-term"):  # fmt: skip
+        assert f".. {directive}:: " in text
+
+
+def test_new_specs_in_rst_and_md_build_without_a_warning(project):
+    app = build(project)
+    assert warnings_of(app) == []
+    specs = json.loads((Path(app.outdir) / "spec.json").read_text(encoding="utf-8"))["specs"]
+    assert [spec["id"] for spec in specs] == ["AUTH-002", "PAY-001"]
+    assert specs[1]["owners"] == ["alice"]
+
+
+def test_new_refuses_to_overwrite(project, capsys):
+    before = (project / "specs" / "pay-001.rst").read_text(encoding="utf-8")
+    assert main(["new", "Other", "--id", "PAY-001", "--dir", str(project / "specs")]) == 1
+    assert "exists; not overwriting it" in capsys.readouterr().err
+    assert (project / "specs" / "pay-001.rst").read_text(encoding="utf-8") == before
+
+
+def test_new_rejects_an_invalid_id(tmp_path, capsys):
+    assert main(["new", "Bad", "--id", "1-bad", "--dir", str(tmp_path)]) == 2
+    assert "is not a valid id" in capsys.readouterr().err
+
+
+def test_check_passes_a_clean_project_and_summarises(project, capsys):
+    assert main(["check", str(project)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        "specs: 2",
+        "  draft: 2",
+        "open questions: 2 (0 blocking)",
+        "overdue revisits: 0",
+        "warnings: 0",
+    ]
+    assert not (project / "_build").exists()
+
+
+def test_check_fails_on_warnings_and_counts_them_by_subtype(project, capsys):
+    spec = project / "specs" / "pay-001.rst"
+    spec.write_text(spec.read_text().replace(":status: draft", ":status: finished"))
+    assert main(["check", str(project)]) == 1
+    out = capsys.readouterr().out
+    assert "specs/pay-001.rst:4: WARNING: spec: unknown :status: 'finished'" in out
+    assert "warnings: 1\n  spec.option: 1" in out
+
+
+def test_check_without_conf_py_is_a_usage_error(tmp_path, capsys):
+    assert main(["check", str(tmp_path)]) == 2
+    assert "no conf.py" in capsys.readouterr().err
+
+
+@pytest.fixture
+def spec_json(project) -> Path:
+    question = project / "specs" / "pay-001.rst"
+    text = question.read_text().replace(
+        "   :status: open\n", "   :status: open\n   :owner: alice\n   :blocking:\n"
+    )
+    question.write_text(text, encoding="utf-8")
+    return Path(build(project).outdir) / "spec.json"
+
+
+def test_query_filters_blocking_open_questions_of_an_owner(spec_json, capsys):
+    args = ["query", str(spec_json), "--kind", "question", "--status", "open",
+            "--owner", "alice", "--blocking"]  # fmt: skip
+    assert main(args) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["KIND", "ID", "STATUS", "OWNER", "TITLE"]
+    assert lines[1].split()[:4] == ["question", "PAY-001.question", "open", "alice"]
+    assert lines[-1] == "1 match"
+
+
+def test_query_json_output_for_machines(spec_json, capsys):
+    assert main(["query", str(spec_json), "--kind", "spec", "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert [record["id"] for record in found] == ["AUTH-002", "PAY-001"]
+
+
+def test_query_by_spec(spec_json, capsys):
+    assert main(["query", str(spec_json), "--spec", "AUTH-002", "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert {record["spec_id"] for record in found} == {"AUTH-002"}
+    assert len(found) == 10
+
+
+def test_query_on_an_unreadable_file_is_an_error(tmp_path, capsys):
+    (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
+    assert main(["query", str(tmp_path / "bad.json")]) == 2
+    assert "cannot read" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [[], ["new"], ["check"], ["query"]])
+def test_every_command_has_help(command, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main([*command, "--help"])
+    assert exit_.value.code == 0
+    assert "usage: sphinx-spec" in capsys.readouterr().out
