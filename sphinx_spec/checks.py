@@ -29,11 +29,26 @@ from sphinx_spec.store import SpecIndex, get_store
 def check_duplicate_specs(index: SpecIndex) -> None:
     for spec in index.duplicate_specs:
         first = index.specs[spec.id]
-        warn(
-            f"spec id {spec.id!r} is already used by {first.docname!r} (line {first.lineno})",
-            "duplicate",
-            spec.location,
-        )
+        if not spec.external:
+            warn(
+                f"spec id {spec.id!r} is already used by {first.docname!r} (line {first.lineno})",
+                "duplicate",
+                spec.location,
+            )
+        elif not first.external:  # the local spec wins; say so where it is written
+            warn(
+                f"spec id {spec.id!r} is also imported from project {spec.project!r} "
+                f"(spec_import, {spec.location}); the imported spec is left out",
+                "duplicate",
+                first.location,
+            )
+        else:
+            warn(
+                f"spec id {spec.id!r} of project {spec.project!r} is already imported from "
+                f"project {first.project!r} ({first.location}); the second is left out",
+                "duplicate",
+                spec.location,
+            )
 
 
 def check_duplicate_objects(index: SpecIndex) -> None:
@@ -100,12 +115,13 @@ def check_term_definitions(index: SpecIndex) -> None:
             for t in index.terms_by_name[term.title.lower()]
             if t.title.casefold() == term.title.casefold()
         )
-        if first is not term and first.text != term.text:
+        if first is not term and first.text != term.text and not first.external:
+            where = f"project {term.project!r}" if term.external else term.spec_id
             warn(
                 f"term {term.title!r} is defined differently in {first.spec_id} "
-                f"({first.docname}, line {first.lineno}) and {term.spec_id}",
+                f"({first.docname}, line {first.lineno}) and {where}",
                 "glossary",
-                term.location,
+                first.location if term.external else term.location,
             )
 
 
@@ -214,13 +230,15 @@ def check_project(app: Sphinx, env: BuildEnvironment) -> None:
     check_duplicate_objects(index)
     check_term_definitions(index)
     required = check_required_config(app, list(app.config.spec_required))
-    for spec_id in sorted(index.specs):
-        spec = index.specs[spec_id]
+    specs = [index.specs[key] for key in sorted(index.specs)]
+    for spec in (spec for spec in specs if not spec.external):
         check_spec_links(index, spec)
         check_lifecycle(index, spec, list(app.config.spec_statuses))
         check_required(index, spec, required)
     date = today(app)
     for obj in index.objects.values():
+        if obj.external:  # the other project checks its own
+            continue
         if isinstance(obj, ErrorPath):
             check_error_path(index, obj)
         elif isinstance(obj, OpenQuestion):

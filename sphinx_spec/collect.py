@@ -238,7 +238,7 @@ def merge_documents(
 def derive_project_data(app: Sphinx, env: BuildEnvironment) -> None:
     """After reading: build the cross-document index once, register terms."""
     index = get_store(env).index
-    terms = [obj for obj in index.objects.values() if isinstance(obj, Term)]
+    terms = [obj for obj in index.objects.values() if isinstance(obj, Term) and not obj.external]
     register_terms(env, sorted(terms, key=lambda t: (t.docname, t.lineno)))
 
 

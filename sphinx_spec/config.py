@@ -14,4 +14,5 @@ def setup_config(app: Sphinx) -> None:
     app.add_config_value("spec_required", [], "env", types=[list, tuple])
     app.add_config_value("spec_json", True, "html", types=[bool])
     app.add_config_value("spec_import", [], "env", types=[list, tuple])
+    app.add_config_value("spec_import_timeout", 10, "", types=[int, float])
     app.add_config_value("spec_today", "", "env", types=[str, datetime.date])

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from typing import Any
+from urllib.parse import urlsplit
 
 from docutils import nodes
 from docutils.nodes import Element
@@ -106,17 +107,56 @@ class SpecDomain(Domain):
             title = found.title if not step else f"{found.title}, step {step}"
             contnode = nodes.inline(title, title, classes=contnode.get("classes", []))
         tooltip = found.id if isinstance(found, Spec) else found.full_id
-        return make_refnode(builder, fromdocname, found.docname, anchor, contnode, tooltip)
+        return reference_to(builder, fromdocname, found, anchor, contnode, tooltip)
 
     def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
+        """This project's objects, for ``objects.inv``; imported ones stay with their project."""
         index = get_store(self.env).index
         for spec_id, spec in sorted(index.specs.items()):
-            yield spec_id, spec.title, "spec", spec.docname, spec.anchor, 1
+            if not spec.external:
+                yield spec_id, spec.title, "spec", spec.docname, spec.anchor, 1
         for (kind, full_id), obj in sorted(index.objects.items()):
-            yield full_id, obj.title, kind, obj.docname, obj.anchor, 1
+            if not obj.external:
+                yield full_id, obj.title, kind, obj.docname, obj.anchor, 1
 
     def get_full_qualified_name(self, node: Element) -> str | None:
         return node.get("reftarget")
+
+
+def external_uri(builder: Builder, fromdocname: str, found: Target, anchor: str) -> str:
+    """The address of an imported record, from *fromdocname*'s page."""
+    href = found.href
+    if anchor != found.anchor:
+        href = f"{href.partition('#')[0]}#{anchor}"
+    if not urlsplit(href).scheme and builder.format == "html":
+        # relative to the output directory: climb from the page's directory first
+        page = builder.get_target_uri(fromdocname).partition("#")[0]
+        href = "../" * page.count("/") + href
+    return href
+
+
+def reference_to(
+    builder: Builder,
+    fromdocname: str,
+    found: Target,
+    anchor: str,
+    contnode: Element,
+    tooltip: str,
+) -> Element:
+    """A link to *found*: inside the project, or to the project it was imported from."""
+    if not found.external:
+        return make_refnode(builder, fromdocname, found.docname, anchor, contnode, tooltip)
+    if not found.href:
+        return contnode
+    return nodes.reference(
+        "",
+        "",
+        contnode,
+        internal=False,
+        refuri=external_uri(builder, fromdocname, found, anchor),
+        reftitle=f"{tooltip} ({found.project})",
+        classes=["spec-external"],
+    )
 
 
 def warn_unresolved(app: Sphinx, domain: Domain, node: addnodes.pending_xref) -> bool | None:
@@ -140,7 +180,7 @@ def resolve_term_any_case(
     term = get_store(env).index.resolve("term", node["reftarget"], docname)
     if term is None:
         return None
-    return make_refnode(app.builder, docname, term.docname, term.anchor, contnode, term.title)
+    return reference_to(app.builder, docname, term, term.anchor, contnode, term.title)
 
 
 def setup_domain(app: Sphinx) -> None:

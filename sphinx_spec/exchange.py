@@ -22,7 +22,7 @@ from sphinx_spec.store import SpecIndex, get_store
 FORMAT_VERSION = 1
 SCHEMA_PATH = Path(__file__).parent / "schema" / "spec.schema.json"
 #: Fields that describe the build machine rather than the spec: left out of the export.
-PRIVATE_FIELDS = {"source", "id_explicit"}
+PRIVATE_FIELDS = {"source", "id_explicit", "project", "href"}
 
 
 def record_fields(record: Located) -> dict[str, Any]:
@@ -60,9 +60,17 @@ def object_entry(builder: Builder, obj: SpecObject) -> dict[str, Any]:
 
 
 def export(index: SpecIndex, builder: Builder, project: str) -> dict[str, Any]:
-    """The whole document: specs by id, objects by kind and full id."""
-    specs = [spec_entry(index, builder, index.specs[key]) for key in sorted(index.specs)]
-    objects = [object_entry(builder, index.objects[key]) for key in sorted(index.objects)]
+    """The whole document: specs by id, objects by kind and full id; imported records left out."""
+    specs = [
+        spec_entry(index, builder, index.specs[key])
+        for key in sorted(index.specs)
+        if not index.specs[key].external
+    ]
+    objects = [
+        object_entry(builder, index.objects[key])
+        for key in sorted(index.objects)
+        if not index.objects[key].external
+    ]
     return {"version": FORMAT_VERSION, "project": project, "specs": specs, "objects": objects}
 
 

@@ -14,13 +14,14 @@ from sphinx_spec.diagrams import setup_diagrams
 from sphinx_spec.directives import setup_directives
 from sphinx_spec.domain import setup_domain
 from sphinx_spec.exchange import setup_exchange
+from sphinx_spec.federation import setup_federation
 from sphinx_spec.freshness import setup_freshness
 from sphinx_spec.styles import setup_styles
 from sphinx_spec.transforms import setup_transforms
 from sphinx_spec.views import setup_views
 
 #: Bump whenever the stored records change shape, so old pickles are discarded.
-ENV_VERSION = 1
+ENV_VERSION = 2
 
 
 def setup_extension(app: Sphinx, version: str) -> ExtensionMetadata:
@@ -36,6 +37,7 @@ def setup_extension(app: Sphinx, version: str) -> ExtensionMetadata:
     setup_views(app)
     setup_freshness(app)
     setup_exchange(app)
+    setup_federation(app)
     setup_styles(app)
     return {
         "version": version,

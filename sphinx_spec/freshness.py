@@ -25,7 +25,7 @@ def describe(target: Target | None, step: int = 0) -> tuple[object, ...] | None:
     if target is None:
         return None
     has_step = isinstance(target, Flow) and 0 < step <= len(target.steps)
-    return (target.docname, target.anchor, target.title, has_step)
+    return (target.docname, target.anchor, target.href, target.title, has_step)
 
 
 def describe_reference(index: SpecIndex, ref: Reference, docname: str) -> object:

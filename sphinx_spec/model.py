@@ -75,13 +75,23 @@ class Located:
     """Where a record was written: its document, source file, line and HTML anchor.
 
     *source* differs from the document's own file when the record comes from
-    an included file.
+    an included file. An imported record has no document here: *source* and
+    *lineno* are where ``conf.py`` imports it, and *href* is its page.
     """
 
     docname: str
     lineno: int
     source: str = ""
     anchor: str = ""
+    #: the other project's name, for a record imported from its ``spec.json`` (``spec_import``)
+    project: str = ""
+    #: where an imported record lives: an absolute URL, or a path relative to the output directory
+    href: str = ""
+
+    @property
+    def external(self) -> bool:
+        """Whether the record comes from another project's ``spec.json``."""
+        return bool(self.project)
 
     @property
     def location(self) -> tuple[str, int] | str:

@@ -34,6 +34,13 @@ class Reference(NamedTuple):
 
 Target = Spec | SpecObject
 
+
+class ImportedSpecs(NamedTuple):
+    """The specs and objects read from one entry of ``spec_import``."""
+
+    specs: tuple[Spec, ...]
+    objects: tuple[SpecObject, ...]
+
 #: Every kind a role can name, in the order ``:any:`` reports them.
 ALL_KINDS = ("spec", *OBJECT_CLASSES)
 
@@ -41,20 +48,37 @@ ALL_KINDS = ("spec", *OBJECT_CLASSES)
 class SpecIndex:
     """Lookups over the whole project, rebuilt whenever the store changes."""
 
-    def __init__(self, specs: dict[str, Spec], objects: dict[str, list[SpecObject]]) -> None:
+    def __init__(
+        self,
+        specs: dict[str, Spec],
+        objects: dict[str, list[SpecObject]],
+        imported: Iterable[ImportedSpecs] = (),
+    ) -> None:
+        imported = tuple(imported)
         self.specs: dict[str, Spec] = {}
         self.duplicate_specs: list[Spec] = []
         for docname in sorted(specs):
             self._add_spec(specs[docname])
         #: each document's spec, if it won its id (a duplicate's document has none)
         self.spec_of_doc = {spec.docname: spec for spec in self.specs.values()}
+        # Imported specs come after the local ones: a local spec keeps its id.
+        for project in imported:
+            for spec in project.specs:
+                self._add_spec(spec)
         self.objects: dict[tuple[str, str], SpecObject] = {}
         self.duplicate_objects: list[tuple[SpecObject, SpecObject]] = []
         self.by_spec: dict[str, list[SpecObject]] = {}
         self.terms_by_name: dict[str, list[Term]] = {}
         for docname in sorted(objects):
             for obj in objects[docname]:
-                self._add_object(obj)
+                if self.spec_of_doc.get(obj.docname) is not None:
+                    self._add_object(obj)
+                # else its spec lost a duplicate-id contest; the spec is warned about
+        for project in imported:
+            winners = {spec.id for spec in project.specs if self.specs[spec.id] is spec}
+            for obj in project.objects:
+                if obj.spec_id in winners:
+                    self._add_object(obj)
         self.relations = reverse_relations([self.specs[key] for key in sorted(self.specs)])
         self.counts = {key: count_objects(objs) for key, objs in self.by_spec.items()}
 
@@ -65,8 +89,6 @@ class SpecIndex:
             self.specs[spec.id] = spec
 
     def _add_object(self, obj: SpecObject) -> None:
-        if self.spec_of_doc.get(obj.docname) is None:
-            return  # its spec lost a duplicate-id contest; the spec is warned about
         first = self.objects.setdefault((obj.kind, obj.full_id), obj)
         if first is not obj:  # dotted ids: spec "A.B" + "c" and spec "A" + "B.c"
             self.duplicate_objects.append((first, obj))
@@ -143,12 +165,19 @@ class SpecStore:
         self.views: dict[str, tuple[ViewQuery, ...]] = {}
         #: output directory → docname → digest of the cross-document data its page shows
         self.fingerprints: dict[str, dict[str, str]] = {}
+        #: what ``spec_import`` brought in; read again at the start of every build
+        self.imported: tuple[ImportedSpecs, ...] = ()
         self._index: SpecIndex | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         state["_index"] = None
+        state["imported"] = ()
         return state
+
+    def set_imported(self, imported: Iterable[ImportedSpecs]) -> None:
+        self.imported = tuple(imported)
+        self._index = None
 
     # -- per-document records ----------------------------------------------
 
@@ -186,7 +215,7 @@ class SpecStore:
     @property
     def index(self) -> SpecIndex:
         if self._index is None:
-            self._index = SpecIndex(self.specs, self.objects)
+            self._index = SpecIndex(self.specs, self.objects, self.imported)
         return self._index
 
 

@@ -66,8 +66,10 @@ class ViewResult:
                 yield from (link for link in cell if isinstance(link, Link))
 
 
-def spec_link(spec: Spec) -> Link:
-    return Link("spec", spec.id, spec.id)
+def spec_link(spec: Spec, text: str | None = None) -> Link:
+    """A link to *spec*; an imported spec's text names its project."""
+    text = spec.id if text is None else text
+    return Link("spec", spec.id, f"{text} ({spec.project})" if spec.external else text)
 
 
 def object_link(obj: SpecObject, text: str | None = None) -> Link:
@@ -258,7 +260,7 @@ class OpenQuestionsView(View):
             specs[spec.id] = spec
         sections = tuple(
             Section(
-                Link("spec", spec_id, f"{spec_id}: {specs[spec_id].title}"),
+                spec_link(specs[spec_id], f"{spec_id}: {specs[spec_id].title}"),
                 tuple(map(self.row_of, questions)),
             )
             for spec_id, questions in grouped.items()
@@ -319,16 +321,16 @@ class GlossaryView(View):
         for _spec, obj in self.selected(index, query):
             assert isinstance(obj, Term)
             merged.setdefault(obj.title.casefold(), []).append(obj)
-        rows = tuple(self.merged_row(merged[name]) for name in sorted(merged))
+        rows = tuple(self.merged_row(index, merged[name]) for name in sorted(merged))
         return ViewResult((Section(None, rows),))
 
-    def merged_row(self, terms: list[Term]) -> Row:
+    def merged_row(self, index: SpecIndex, terms: list[Term]) -> Row:
         first = terms[0]
         aliases: dict[str, str] = {}
         for alias in (alias for term in terms for alias in term.aliases):
             aliases.setdefault(alias.casefold(), alias)
-        spec_ids = dict.fromkeys(term.spec_id for term in terms)
-        defined_in = tuple(Link("spec", spec_id, spec_id) for spec_id in spec_ids)
+        specs = {term.spec_id: index.specs[term.spec_id] for term in terms}
+        defined_in = tuple(spec_link(spec) for spec in specs.values())
         return (object_link(first), Text(first.text), Text(", ".join(aliases.values())), defined_in)
 
 
@@ -343,7 +345,7 @@ class GraphView(View):
     def result(self, index: SpecIndex, query: ViewQuery) -> ViewResult:
         rows = tuple(
             (
-                Link("spec", spec.id, f"{spec.id}: {spec.title}"),
+                spec_link(spec, f"{spec.id}: {spec.title}"),
                 Text(spec.status),
                 Text(",".join(spec.supersedes)),
                 Text(",".join(spec.depends_on)),
