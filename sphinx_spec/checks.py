@@ -26,6 +26,11 @@ from sphinx_spec.report import warn
 from sphinx_spec.store import SpecIndex, get_store
 
 
+def conf_line(record: Spec) -> str:
+    """Where ``conf.py`` imports *record*, for a message: ``conf.py line 6``."""
+    return f"{Path(record.source).name} line {record.lineno}"
+
+
 def check_duplicate_specs(index: SpecIndex) -> None:
     for spec in index.duplicate_specs:
         first = index.specs[spec.id]
@@ -38,14 +43,14 @@ def check_duplicate_specs(index: SpecIndex) -> None:
         elif not first.external:  # the local spec wins; say so where it is written
             warn(
                 f"spec id {spec.id!r} is also imported from project {spec.project!r} "
-                f"(spec_import, {spec.location}); the imported spec is left out",
+                f"(spec_import, {conf_line(spec)}); the imported spec is left out",
                 "duplicate",
                 first.location,
             )
         else:
             warn(
                 f"spec id {spec.id!r} of project {spec.project!r} is already imported from "
-                f"project {first.project!r} ({first.location}); the second is left out",
+                f"project {first.project!r} ({conf_line(first)}); the second is left out",
                 "duplicate",
                 spec.location,
             )

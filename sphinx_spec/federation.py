@@ -75,9 +75,7 @@ def entry_location(lines: list[str], conf: Path, source: str) -> str:
     """The ``conf.py`` line that writes *source* inside ``spec_import`` (else its first line)."""
     start = next((n for n, line in enumerate(lines) if line.lstrip().startswith("spec_import")), 0)
     quoted = (f'"{source}"', f"'{source}'")
-    found = next(
-        (n for n in range(start, len(lines)) if any(q in lines[n] for q in quoted)), start
-    )
+    found = next((n for n in range(start, len(lines)) if any(q in lines[n] for q in quoted)), start)
     return f"{conf}:{found + 1}"
 
 
@@ -132,8 +130,17 @@ def fetch(url: str, timeout: float) -> bytes:
                 if len(data) > MAX_BYTES:
                     raise ImportProblem(f"is larger than {MAX_BYTES >> 20} MiB")
             return data
+    except requests.HTTPError as exc:
+        answer = exc.response
+        status = f"{answer.status_code} {answer.reason}" if answer is not None else "error"
+        raise ImportProblem(f"could not be fetched (HTTP {status})") from exc
+    except requests.Timeout as exc:
+        raise ImportProblem(f"could not be fetched (no answer within {timeout:g} s)") from exc
+    except requests.ConnectionError as exc:
+        host = urlsplit(url).netloc
+        raise ImportProblem(f"could not be fetched (no connection to {host})") from exc
     except requests.RequestException as exc:
-        raise ImportProblem(f"could not be fetched ({exc})") from exc
+        raise ImportProblem(f"could not be fetched ({type(exc).__name__})") from exc
 
 
 def read_file(path: Path) -> bytes:
@@ -147,6 +154,24 @@ def read_file(path: Path) -> bytes:
         raise ImportProblem("is a directory, not a spec.json file") from exc
     except OSError as exc:
         raise ImportProblem(f"could not be read ({exc.strerror or exc})") from exc
+
+
+def relevance(error: jsonschema.ValidationError) -> tuple[Any, ...]:
+    """The most telling schema error first; "unevaluated properties" only echoes another one."""
+    return (error.validator != "unevaluatedProperties", *DEFAULT_RELEVANCE(error))
+
+
+DEFAULT_RELEVANCE = jsonschema.exceptions.by_relevance()
+
+
+def schema_problem(error: jsonschema.ValidationError) -> ImportProblem:
+    where = "/".join(str(part) for part in error.absolute_path) or "top level"
+    described = isinstance(error.schema, dict) and error.schema.get("description")
+    if error.validator == "pattern" and described:
+        message = f"{str(error.instance)[:80]!r} is not {described}"
+    else:
+        message = error.message[:200]
+    return ImportProblem(f"does not match the spec.json schema at {where}: {message}")
 
 
 @cache
@@ -167,14 +192,15 @@ def parse(data: bytes) -> dict[str, Any]:
     if not isinstance(content, dict) or "specs" not in content:
         raise ImportProblem("is not a spec.json file (no 'specs' in a JSON object)")
     version = content.get("version")
+    if version is None:
+        raise ImportProblem("has no 'version' field")
     if version != FORMAT_VERSION:
         raise ImportProblem(
             f"has format version {version!r}; this sphinx-spec reads version {FORMAT_VERSION}"
         )
-    error = jsonschema.exceptions.best_match(validator().iter_errors(content))
+    error = jsonschema.exceptions.best_match(validator().iter_errors(content), key=relevance)
     if error is not None:
-        where = "/".join(str(part) for part in error.absolute_path) or "top level"
-        raise ImportProblem(f"does not match the spec.json schema at {where}: {error.message[:200]}")
+        raise schema_problem(error)
     return content
 
 
@@ -223,7 +249,12 @@ def full_id_in_spec(value: str, spec_id: str, known: set[str]) -> str:
 def imported_records(content: dict[str, Any], entry: ImportEntry, base: str) -> ImportedSpecs:
     conf_file, _, line = entry.location.rpartition(":")
     project = content.get("project") or entry.source
-    located = {"docname": "", "source": conf_file, "lineno": int(line), "project": project}
+    located: dict[str, Any] = {
+        "docname": "",
+        "source": conf_file,
+        "lineno": int(line),
+        "project": project,
+    }
     specs = tuple(
         Spec(
             **record_values(Spec, item),

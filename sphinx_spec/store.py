@@ -41,6 +41,7 @@ class ImportedSpecs(NamedTuple):
     specs: tuple[Spec, ...]
     objects: tuple[SpecObject, ...]
 
+
 #: Every kind a role can name, in the order ``:any:`` reports them.
 ALL_KINDS = ("spec", *OBJECT_CLASSES)
 

@@ -325,7 +325,8 @@ class GlossaryView(View):
         return ViewResult((Section(None, rows),))
 
     def merged_row(self, index: SpecIndex, terms: list[Term]) -> Row:
-        first = terms[0]
+        """One row per term name: this project's definition first, else the first by spec id."""
+        first = next((term for term in terms if not term.external), terms[0])
         aliases: dict[str, str] = {}
         for alias in (alias for term in terms for alias in term.aliases):
             aliases.setdefault(alias.casefold(), alias)
