@@ -1,7 +1,8 @@
 """``sphinx-spec``: start a spec from the template, check a project, query spec.json.
 
 Exit codes: 0 success; 1 the check found warnings, or ``new`` refused to
-overwrite; 2 usage errors or unreadable input.
+overwrite; 2 usage errors, unreadable input, or a build that Sphinx stopped.
+Results go to standard output, progress and errors to standard error.
 """
 
 from __future__ import annotations
@@ -43,39 +44,62 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_quietly(sourcedir: Path) -> tuple[Any, list[str]]:
-    """Read and check the project without writing pages; the environment and warnings."""
+class BuildFailed(Exception):
+    """Sphinx stopped: a broken ``conf.py``, a missing extension, an internal error."""
+
+
+def build_quietly(sourcedir: Path, *, verbose: bool = False) -> tuple[Any, list[str]]:
+    """Read and check the project without writing pages; the environment and warnings.
+
+    Sphinx's own progress goes to standard error with *verbose*.
+    """
     from sphinx.application import Sphinx
+    from sphinx.errors import SphinxError
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     warnings = io.StringIO()
     with tempfile.TemporaryDirectory() as out, patch_docutils(sourcedir), docutils_namespace():
-        app = Sphinx(
-            str(sourcedir), str(sourcedir), out, f"{out}/.doctrees", "dummy",
-            status=None, warning=warnings, freshenv=True,
-        )  # fmt: skip
-        app.build()
+        try:
+            app = Sphinx(
+                str(sourcedir), str(sourcedir), out, f"{out}/.doctrees", "dummy",
+                status=sys.stderr if verbose else None, warning=warnings, freshenv=True,
+            )  # fmt: skip
+            app.build()
+        except (SphinxError, OSError) as error:
+            raise BuildFailed(str(error).strip() or type(error).__name__) from error
     text = COLOUR.sub("", warnings.getvalue())
     return app.env, [line for line in text.splitlines() if "WARNING" in line]
 
 
 def summary(env: Any, warnings: list[str]) -> list[str]:
+    """Counts for this project's own specs; imported ones are counted apart."""
     from sphinx_spec.model import OpenQuestion
     from sphinx_spec.store import get_store
 
     index = get_store(env).index
-    statuses = Counter(spec.status for spec in index.specs.values())
-    questions = [obj for obj in index.objects.values() if isinstance(obj, OpenQuestion)]
+    specs = [spec for spec in index.specs.values() if not spec.external]
+    imported = [spec for spec in index.specs.values() if spec.external]
+    statuses = Counter(spec.status for spec in specs)
+    questions = [
+        obj for obj in index.objects.values() if isinstance(obj, OpenQuestion) and not obj.external
+    ]
     open_questions = [q for q in questions if q.status == "open"]
     kinds = Counter(m.group(1) if (m := WARNING_TYPE.search(w)) else "other" for w in warnings)
-    lines = [f"specs: {len(index.specs)}"]
+    lines = [f"specs: {len(specs)}"]
     lines += [f"  {status}: {count}" for status, count in sorted(statuses.items())]
+    if imported:
+        projects = len({spec.project for spec in imported})
+        lines.append(f"imported specs: {len(imported)} (from {plural(projects, 'project')})")
     blocking = sum(q.blocking for q in open_questions)
     lines.append(f"open questions: {len(open_questions)} ({blocking} blocking)")
     lines.append(f"overdue revisits: {overdue(warnings)}")
     lines.append(f"warnings: {len(warnings)}")
     lines += [f"  {kind}: {count}" for kind, count in sorted(kinds.items())]
     return lines
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def overdue(warnings: list[str]) -> int:
@@ -87,10 +111,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not (sourcedir / "conf.py").is_file():
         print(f"sphinx-spec check: no conf.py in {sourcedir}", file=sys.stderr)
         return 2
-    env, warnings = build_quietly(sourcedir)
+    print(f"sphinx-spec check: reading {sourcedir} (no pages are written)", file=sys.stderr)
+    try:
+        env, warnings = build_quietly(sourcedir, verbose=args.verbose)
+    except BuildFailed as error:
+        print(f"sphinx-spec check: the build stopped: {error}", file=sys.stderr)
+        return 2
     for warning in warnings:
         print(warning)
     print("\n".join(summary(env, warnings)))
+    verdict = f"{plural(len(warnings), 'warning')}; failing" if warnings else "no warnings; passing"
+    read = plural(len(env.found_docs), "document")
+    print(f"sphinx-spec check: {read} read, {verdict}", file=sys.stderr)
     return 1 if warnings else 0
 
 
@@ -110,17 +142,22 @@ def matches(obj: dict[str, Any], args: argparse.Namespace) -> bool:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
+    from sphinx_spec.federation import ImportProblem, parse
+
     try:
-        data = json.loads(Path(args.spec_json).read_text(encoding="utf-8"))
-        specs = {spec["id"]: spec for spec in data["specs"]}
-        records = [{**spec, "kind": "spec", "spec_id": spec["id"]} for spec in data["specs"]]
-        records += [
-            {**obj, "tags": specs.get(obj["spec_id"], {}).get("tags", [])}
-            for obj in data["objects"]
-        ]
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        print(f"sphinx-spec query: cannot read {args.spec_json}: {error}", file=sys.stderr)
+        data = parse(Path(args.spec_json).read_bytes())
+    except OSError as error:
+        reason = error.strerror or error
+        print(f"sphinx-spec query: cannot read {args.spec_json}: {reason}", file=sys.stderr)
         return 2
+    except ImportProblem as problem:
+        print(f"sphinx-spec query: {args.spec_json} {problem}", file=sys.stderr)
+        return 2
+    specs = {spec["id"]: spec for spec in data["specs"]}
+    records = [{**spec, "kind": "spec", "spec_id": spec["id"]} for spec in data["specs"]]
+    records += [
+        {**obj, "tags": specs.get(obj["spec_id"], {}).get("tags", [])} for obj in data["objects"]
+    ]
     found = [record for record in records if matches(record, args)]
     if args.json:
         print(json.dumps(found, indent=2, sort_keys=True, ensure_ascii=False))
@@ -164,7 +201,10 @@ def parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check", help="build without writing pages; summary; exit 1 on warnings"
     )
-    check.add_argument("sourcedir", nargs="?", default=".")
+    check.add_argument("sourcedir", nargs="?", default=".", help="the folder of conf.py")
+    check.add_argument(
+        "-v", "--verbose", action="store_true", help="show Sphinx's progress on standard error"
+    )
     check.set_defaults(run=cmd_check)
     query = commands.add_parser("query", help="filter the objects of a spec.json")
     query.add_argument("spec_json")

@@ -138,10 +138,13 @@ def test_query_by_spec(spec_json, capsys):
     assert len(found) == 10
 
 
-def test_query_on_an_unreadable_file_is_an_error(tmp_path, capsys):
+def test_query_on_a_file_that_is_not_json_is_an_error(tmp_path, capsys):
     (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
     assert main(["query", str(tmp_path / "bad.json")]) == 2
-    assert "cannot read" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        f"sphinx-spec query: {tmp_path / 'bad.json'} is not valid JSON (Expecting property "
+        "name enclosed in double quotes: line 1 column 2 (char 1))\n"
+    )
 
 
 @pytest.mark.parametrize("command", [[], ["new"], ["check"], ["query"]])
@@ -150,3 +153,67 @@ def test_every_command_has_help(command, capsys):
         main([*command, "--help"])
     assert exit_.value.code == 0
     assert "usage: sphinx-spec" in capsys.readouterr().out
+
+
+def test_check_reports_progress_on_standard_error(project, capsys):
+    assert main(["check", str(project)]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"sphinx-spec check: reading {project} (no pages are written)",
+        "sphinx-spec check: 3 documents read, no warnings; passing",
+    ]
+
+
+def test_check_verbose_shows_sphinx_progress(project, capsys):
+    assert main(["check", "--verbose", str(project)]) == 0
+    captured = capsys.readouterr()
+    assert "building [dummy]" in captured.err
+    assert "building [dummy]" not in captured.out
+
+
+def test_check_says_what_failed_when_sphinx_stops(project, capsys):
+    (project / "conf.py").write_text(CONF + "raise RuntimeError('broken setting')\n")
+    assert main(["check", str(project)]) == 2
+    err = capsys.readouterr().err
+    assert "sphinx-spec check: the build stopped: " in err
+    assert "broken setting" in err
+
+
+def test_check_counts_imported_specs_apart(project, tmp_path_factory, capsys):
+    other = tmp_path_factory.mktemp("other")
+    (other / "conf.py").write_text(CONF + "project = 'Other'\n", encoding="utf-8")
+    assert main(["new", "Ledger", "--id", "LED-1", "--dir", str(other)]) == 0
+    (other / "index.rst").write_text("Other\n=====\n\n.. toctree::\n\n   led-1\n")
+    exported = Path(build(other).outdir) / "spec.json"
+    conf = project / "conf.py"
+    conf.write_text(CONF + f"spec_import = [{str(exported)!r}]\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check", str(project)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[:3] == ["specs: 2", "  draft: 2", "imported specs: 1 (from 1 project)"]
+    assert out[3] == "open questions: 2 (0 blocking)"  # the imported spec's question is not ours
+
+
+def test_query_refuses_a_file_that_is_not_a_spec_json(tmp_path, capsys):
+    (tmp_path / "v2.json").write_text('{"version": 2, "specs": []}', encoding="utf-8")
+    assert main(["query", str(tmp_path / "v2.json")]) == 2
+    assert capsys.readouterr().err == (
+        f"sphinx-spec query: {tmp_path / 'v2.json'} has format version 2; "
+        "this sphinx-spec reads version 1\n"
+    )
+
+
+def test_query_names_the_schema_error(tmp_path, capsys):
+    bad = {"version": 1, "project": "x", "specs": [{"id": "X-1"}], "objects": []}
+    (tmp_path / "bad.json").write_text(json.dumps(bad), encoding="utf-8")
+    assert main(["query", str(tmp_path / "bad.json")]) == 2
+    err = capsys.readouterr().err
+    assert "does not match the spec.json schema at specs/0: " in err
+    assert "is a required property" in err
+
+
+def test_query_on_a_missing_file_is_an_error(tmp_path, capsys):
+    assert main(["query", str(tmp_path / "nothing.json")]) == 2
+    err = capsys.readouterr().err
+    missing = tmp_path / "nothing.json"
+    assert err == f"sphinx-spec query: cannot read {missing}: No such file or directory\n"
