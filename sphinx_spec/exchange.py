@@ -36,11 +36,21 @@ def record_fields(record: Located) -> dict[str, Any]:
 
 
 def url_of(builder: Builder, record: Located) -> str:
-    """The record's address relative to the output directory ("" where pages have none)."""
+    """The record's address relative to the output directory.
+
+    Empty for builders whose output has no per-page web addresses (LaTeX,
+    text, man, …). In ``singlehtml`` every record is on the one page.
+    """
+    if builder.format != "html":
+        return ""
     try:
         page = builder.get_target_uri(record.docname)
-    except Exception:  # builders without per-document targets (e.g. a single LaTeX file)
-        page = ""
+    except Exception:  # a document the builder does not write
+        return ""
+    if page.startswith("#"):  # singlehtml: "#document-<docname>" on the root page
+        page = builder.get_target_uri(builder.config.root_doc).partition("#")[0] or (
+            f"{builder.config.root_doc}{getattr(builder, 'out_suffix', '.html')}"
+        )
     return f"{page}#{record.anchor}" if page and record.anchor else page
 
 

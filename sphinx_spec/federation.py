@@ -220,7 +220,13 @@ def link_base(entry: ImportEntry, confdir: Path, outdir: Path) -> str:
 
 
 def join(base: str, url: str) -> str:
-    """*url* (relative, as ``spec.json`` writes it) joined to *base*; "" if unsafe."""
+    """*url* (relative, as ``spec.json`` writes it) joined to *base*; "" if unsafe or no url.
+
+    A ``spec.json`` written by a builder without web pages (LaTeX, text) has no
+    urls: its records are shown without links.
+    """
+    if not url:
+        return ""
     if is_url(base):
         href = urljoin(base, url)
     else:

@@ -104,3 +104,29 @@ def test_a_second_epub_build_does_not_warn_about_spec_json(tmp_path):
     build(DEMO, tmp_path, "epub")
     again = build(DEMO, tmp_path, "epub")
     assert warnings_of(again) == []
+
+
+@pytest.mark.parametrize(
+    ("builder", "page"),
+    [
+        ("html", "specs/payment-retries.html"),
+        ("dirhtml", "specs/payment-retries/"),
+        ("singlehtml", "index.html"),
+        ("epub", "specs/payment-retries.xhtml"),
+    ],
+)
+def test_urls_point_at_the_page_that_holds_the_spec(tmp_path, builder, page):
+    app = build(DEMO, tmp_path, builder)
+    specs = {spec["id"]: spec for spec in exported(app)["specs"]}
+    assert specs["PAY-001"]["url"] == f"{page}#spec-pay-001"
+    written = Path(app.outdir) / (page + "index.html" if page.endswith("/") else page)
+    assert 'id="spec-pay-001"' in written.read_text(encoding="utf-8")
+    jsonschema.validate(exported(app), schema(), cls=jsonschema.Draft202012Validator)
+
+
+@pytest.mark.parametrize("builder", ["latex", "text"])
+def test_builders_without_web_pages_export_no_urls(tmp_path, builder):
+    app = build(DEMO, tmp_path, builder)
+    data = exported(app)
+    assert {record["url"] for record in data["specs"] + data["objects"]} == {""}
+    jsonschema.validate(data, schema(), cls=jsonschema.Draft202012Validator)

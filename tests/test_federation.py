@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 from helpers import html, inventory, text_of, warnings_of
-from linking import landing, line_of, link, warning_pattern
+from linking import item, landing, line_of, link, warning_pattern
 from sphinx.testing.util import SphinxTestApp
 from test_incremental import build, copy_project, doctree_times, page_bodies, reread, status
 from test_views_incremental import row, rows, view
@@ -515,3 +515,16 @@ def test_term_defined_differently_by_an_import_warns_at_the_local_term(bad):
     glossary = html(bad, "index").find("table", class_="spec-view-spec-glossary")
     cells = [text_of(td) for td in glossary.select("tbody tr td")]
     assert cells[:2] == ["Widget", "A part made in house."]
+
+
+def test_import_of_a_latex_export_shows_specs_without_links(tmp_path):
+    a_src, b_src = make_projects(tmp_path)
+    assert warnings_of(build(a_src, "latex")) == []
+    b = build(b_src, confoverrides={"spec_import": ["../../a/_build/latex/spec.json"]})
+    assert warnings_of(b) == []
+    block = view(html(b, "reports/portfolio"), "All specs")
+    assert "LED-1 (Ledger)" in [r["ID"] for r in rows(block)]
+    assert block.find("a", string=lambda s: s and "LED-1" in s) is None
+    reference = item(html(b, "refunds"), "approach")
+    assert text_of(reference) == "approach: Append-only journal"
+    assert reference.find("a") is None
