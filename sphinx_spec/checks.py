@@ -47,6 +47,13 @@ def check_duplicate_specs(index: SpecIndex) -> None:
                 "duplicate",
                 first.location,
             )
+        elif first.location == spec.location:
+            warn(
+                f"spec id {spec.id!r} appears twice in the spec.json of project "
+                f"{spec.project!r}; the second is left out",
+                "duplicate",
+                spec.location,
+            )
         else:
             warn(
                 f"spec id {spec.id!r} of project {spec.project!r} is already imported from "
@@ -116,9 +123,12 @@ def check_term_definitions(index: SpecIndex) -> None:
         if not isinstance(term, Term):
             continue
         first = next(
-            t
-            for t in index.terms_by_name[term.title.lower()]
-            if t.title.casefold() == term.title.casefold()
+            (
+                t
+                for t in index.terms_by_name.get(term.title.lower(), [])
+                if t.title.casefold() == term.title.casefold()
+            ),
+            term,
         )
         if first is not term and first.text != term.text and not first.external:
             where = f"project {term.project!r}" if term.external else term.spec_id

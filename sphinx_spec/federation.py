@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import time
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -121,15 +122,19 @@ def read_entries(app: Sphinx) -> Iterator[ImportEntry]:
 
 
 def fetch(url: str, timeout: float) -> bytes:
+    """The body at *url*, within *timeout* seconds for the whole download."""
+    deadline = time.monotonic() + timeout
     try:
         with requests.get(url, timeout=timeout, stream=True) as response:
             response.raise_for_status()
-            data = b""
+            data = bytearray()
             for chunk in response.iter_content(chunk_size=1 << 16):
                 data += chunk
                 if len(data) > MAX_BYTES:
                     raise ImportProblem(f"is larger than {MAX_BYTES >> 20} MiB")
-            return data
+                if time.monotonic() > deadline:
+                    raise requests.Timeout()
+            return bytes(data)
     except requests.HTTPError as exc:
         answer = exc.response
         status = f"{answer.status_code} {answer.reason}" if answer is not None else "error"
@@ -198,9 +203,12 @@ def parse(data: bytes) -> dict[str, Any]:
         raise ImportProblem(
             f"has format version {version!r}; this sphinx-spec reads version {FORMAT_VERSION}"
         )
-    error = jsonschema.exceptions.best_match(validator().iter_errors(content), key=relevance)
-    if error is not None:
-        raise schema_problem(error)
+    try:
+        error = jsonschema.exceptions.best_match(validator().iter_errors(content), key=relevance)
+        if error is not None:
+            raise schema_problem(error)
+    except RecursionError as exc:  # a value nested too deeply to describe
+        raise ImportProblem("does not match the spec.json schema (nested too deeply)") from exc
     return content
 
 
@@ -281,6 +289,8 @@ def imported_records(content: dict[str, Any], entry: ImportEntry, base: str) -> 
         values = record_values(cls, item)
         if cls is ErrorPath:
             values["flow"] = full_id_in_spec(values.get("flow", ""), item["spec_id"], flows)
+            if values.get("step") is not None:  # JSON Schema counts 2.0 as an integer
+                values["step"] = int(values["step"])
         if cls is OpenQuestion:
             values["resolved_by"] = full_id_in_spec(
                 values.get("resolved_by", ""), item["spec_id"], approaches
@@ -300,7 +310,11 @@ def load(app: Sphinx, entry: ImportEntry) -> ImportedSpecs:
     else:
         data = read_file(confdir / entry.source)
     content = parse(data)
-    return imported_records(content, entry, link_base(entry, confdir, Path(app.outdir)))
+    base = link_base(entry, confdir, Path(app.outdir))
+    try:
+        return imported_records(content, entry, base)
+    except (TypeError, ValueError, KeyError, OverflowError) as exc:  # valid, yet unusable
+        raise ImportProblem(f"holds a record that cannot be used ({type(exc).__name__})") from exc
 
 
 def import_specs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:

@@ -21,11 +21,14 @@ from sphinx_spec.views.catalog import VIEWS
 
 
 def describe(target: Target | None, step: int = 0) -> tuple[object, ...] | None:
-    """What a link to *target* shows: page, anchor, title (and whether a step exists)."""
+    """What a link to *target* shows: page, anchor, title (and whether a step exists).
+
+    For an imported record, also its address and project (the link's tooltip).
+    """
     if target is None:
         return None
     has_step = isinstance(target, Flow) and 0 < step <= len(target.steps)
-    return (target.docname, target.anchor, target.href, target.title, has_step)
+    return (target.docname, target.anchor, target.href, target.project, target.title, has_step)
 
 
 def describe_reference(index: SpecIndex, ref: Reference, docname: str) -> object:

@@ -80,7 +80,11 @@ class SpecIndex:
             for obj in project.objects:
                 if obj.spec_id in winners:
                     self._add_object(obj)
-        self.relations = reverse_relations([self.specs[key] for key in sorted(self.specs)])
+        # Reverse links are this project's: an imported spec that names a local one does not
+        # change the local card, its checks or its export.
+        self.relations = reverse_relations(
+            [self.specs[key] for key in sorted(self.specs) if not self.specs[key].external]
+        )
         self.counts = {key: count_objects(objs) for key, objs in self.by_spec.items()}
 
     def _add_spec(self, spec: Spec) -> None:

@@ -26,7 +26,7 @@ from helpers import html, inventory, text_of, warnings_of
 from linking import item, landing, line_of, link, warning_pattern
 from sphinx.testing.util import SphinxTestApp
 from test_incremental import build, copy_project, doctree_times, page_bodies, reread, status
-from test_views_incremental import row, rows, view
+from test_views_incremental import column, row, rows, view
 
 ROOTS = Path(__file__).parent / "roots"
 IMPORT_LINE = "../../a/_build/html/spec.json"
@@ -528,3 +528,97 @@ def test_import_of_a_latex_export_shows_specs_without_links(tmp_path):
     reference = item(html(b, "refunds"), "approach")
     assert text_of(reference) == "approach: Append-only journal"
     assert reference.find("a") is None
+
+
+# -- odd but schema-valid files ------------------------------------------------------------------
+
+
+def rewrite_export(b_src: Path, change) -> Path:
+    """Apply *change* to the data of A's spec.json and write it back."""
+    path = a_outdir(b_src) / "spec.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def record(data: dict, kind: str, full_id: str) -> dict:
+    if kind == "spec":
+        return next(spec for spec in data["specs"] if spec["id"] == full_id)
+    return next(o for o in data["objects"] if o["kind"] == kind and o["full_id"] == full_id)
+
+
+def test_imported_spec_that_supersedes_a_local_one_changes_nothing_local(tmp_path):
+    _a_src, b_src = make_projects(tmp_path)
+    rewrite_export(b_src, lambda data: record(data, "spec", "LED-1").update(supersedes=["REF-1"]))
+    b = build(b_src)
+    assert warnings_of(b) == []  # no spec.lifecycle for REF-1: another project's claim
+    card = html(b, "refunds").find(class_="spec-card")
+    assert "Superseded by" not in text_of(card)
+    exported = json.loads((Path(b.outdir) / "spec.json").read_text(encoding="utf-8"))
+    assert exported["specs"][0]["superseded_by"] == []
+    graph = text_of(view(html(b, "reports/portfolio"), "Graph").find(class_="mermaid"))
+    assert "s1 -->|supersedes| s2" in graph  # the graph still draws what LED-1 says
+
+
+def test_imported_term_with_an_empty_title_does_not_stop_the_build(tmp_path):
+    _a_src, b_src = make_projects(tmp_path)
+    rewrite_export(b_src, lambda data: record(data, "term", "LED-1.journal").update(title=""))
+    b = build(b_src)
+    assert warnings_of(b) == []
+    assert "LED-1 (Ledger)" in column(view(html(b, "reports/portfolio"), "All specs"), "ID")
+
+
+@pytest.mark.parametrize("depth", [500, 980, 5000])
+def test_deeply_nested_values_warn_instead_of_crashing(tmp_path, depth):
+    _a_src, b_src = make_projects(tmp_path)
+
+    def invalid(data):  # an approach without its decision, with an extra value
+        approach = record(data, "approach", "LED-1.journal")
+        del approach["decision"]
+        approach["extra"] = []
+
+    path = rewrite_export(b_src, invalid)
+    nested = "[" * depth + "]" * depth  # written as text: too deep for this test's own stack
+    path.write_text(path.read_text().replace('"extra": []', f'"extra": {nested}'))
+    b = build(b_src)
+    first = warnings_of(b)[0]
+    assert first.startswith(f"conf.py:{line_of(b_src / 'conf.py', IMPORT_LINE)}: WARNING: ")
+    assert first.endswith("its specs are left out [spec.import]")
+
+
+def test_whole_number_float_step_links_to_the_step(tmp_path):
+    _a_src, b_src = make_projects(tmp_path)
+    rewrite_export(b_src, lambda data: record(data, "error", "LED-1.unbalanced").update(step=2.0))
+    b = build(b_src)
+    assert warnings_of(b) == []
+    block = view(html(b, "reports/portfolio"), "Error paths")
+    anchor = block.find("a", string="Post an entry, step 2")
+    _page, reached = follow(b, "reports/portfolio.html", anchor["href"], a_outdir(b_src))
+    assert text_of(reached) == "Ledger checks the balance."
+
+
+def test_same_id_twice_in_one_file_warns_once(tmp_path):
+    _a_src, b_src = make_projects(tmp_path)
+
+    def twice(data):
+        copy = dict(record(data, "spec", "AUD-2"), title="Second copy")
+        data["specs"].append(copy)
+
+    rewrite_export(b_src, twice)
+    b = build(b_src)
+    line = line_of(b_src / "conf.py", IMPORT_LINE)
+    assert warnings_of(b) == [
+        f"conf.py:{line}: WARNING: spec id 'AUD-2' appears twice in the spec.json of project "
+        "'Ledger'; the second is left out [spec.duplicate]"
+    ]
+    assert "Second copy" not in text_of(html(b, "reports/portfolio"))
+
+
+def test_renamed_project_refreshes_every_link_tooltip(tmp_path):
+    _a_src, b_src = make_projects(tmp_path)
+    build(b_src)
+    rewrite_export(b_src, lambda data: data.update(project="General Ledger"))
+    b = build(b_src)
+    assert link(html(b, "refunds"), "spec")["title"] == "LED-1 (General Ledger)"
+    assert link(html(b, "notes"), "spec")["title"] == "AUD-2 (General Ledger)"
