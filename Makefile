@@ -53,7 +53,7 @@ test: system-deps mermaid $(BIN)/python
 
 lint: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[lint]'
-	$(BIN)/ruff check sphinx_spec tests
+	$(BIN)/ruff check sphinx_spec tests benchmarks
 	$(BIN)/mypy sphinx_spec
 
 # Refresh the message catalog after changing a translatable string: extract the

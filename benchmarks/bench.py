@@ -71,25 +71,49 @@ def content(n: int) -> dict:
             )
             for a in (1, 2, 3)
         ],
-        "flow": ("f1", f"Request to service {n}", [f"Client calls service {n}.",
-                 "Service validates the request.", "Service reads the store.",
-                 "Service answers."]),  # fmt: skip
+        "flow": (
+            "f1",
+            f"Request to service {n}",
+            [
+                f"Client calls service {n}.",
+                "Service validates the request.",
+                "Service reads the store.",
+                "Service answers.",
+            ],
+        ),  # fmt: skip
         "errors": [
-            (f"e{e}", f"Step {e + 1} fails in service {n}", e + 1, f"Service {n} retries once",
-             "Client sees a 503")  # fmt: skip
+            (
+                f"e{e}",
+                f"Step {e + 1} fails in service {n}",
+                e + 1,
+                f"Service {n} retries once",
+                "Client sees a 503",
+            )  # fmt: skip
             for e in (1, 2)
         ],
         "concessions": [
-            (f"c{c}", f"Concession {c} of service {n}", KINDS[(n + c) % len(KINDS)], "medium",
-             f"owner{(n + c) % 7}")  # fmt: skip
+            (
+                f"c{c}",
+                f"Concession {c} of service {n}",
+                KINDS[(n + c) % len(KINDS)],
+                "medium",
+                f"owner{(n + c) % 7}",
+            )  # fmt: skip
             for c in (1, 2)
         ],
         "questions": [
-            (f"q{q}", f"Open point {q} of service {n}?", f"owner{(n + q) % 7}",
-             "open" if (n + q) % 2 else "answered", "" if (n + q) % 2 else "Settled in review")  # fmt: skip
+            (
+                f"q{q}",
+                f"Open point {q} of service {n}?",
+                f"owner{(n + q) % 7}",
+                "open" if (n + q) % 2 else "answered",
+                "" if (n + q) % 2 else "Settled in review",
+            )  # fmt: skip
             for q in (1, 2)
         ],
-        "terms": [(f"t{t}", f"Term {n}-{t}", f"Meaning {t} of a word in service {n}.") for t in (1, 2)],
+        "terms": [
+            (f"t{t}", f"Term {n}-{t}", f"Meaning {t} of a word in service {n}.") for t in (1, 2)
+        ],
     }
 
 
@@ -113,7 +137,8 @@ def spec_document(c: dict) -> str:
     lines += [f"   {k}. {step}" for k, step in enumerate(steps, 1)] + [""]
     for eid, condition, step, action, feedback in c["errors"]:
         lines += [f".. error-path:: {condition}", f"   :id: {eid}", f"   :flow: {fid}",
-                  f"   :step: {step}", f"   :action: {action}", f"   :feedback: {feedback}", ""]  # fmt: skip
+                  f"   :step: {step}", f"   :action: {action}",
+                  f"   :feedback: {feedback}", ""]  # fmt: skip
     for cid, title, kind, severity, owner in c["concessions"]:
         lines += [f".. spec-concession:: {title}", f"   :id: {cid}", f"   :kind: {kind}",
                   f"   :severity: {severity}", f"   :owner: {owner}", ""]  # fmt: skip
@@ -160,7 +185,8 @@ def plain_document(c: dict) -> str:
              f":Owners: {c['owners']}", f":Tags: {c['tags']}", "", c["summary"], ""]  # fmt: skip
     for gid, title, metric, baseline, target in c["goals"]:
         lines += [f".. _{label(c, gid)}:", "", f".. rubric:: {title}", "",
-                  f":Metric: {metric}", f":Baseline: {baseline}", f":Target: {target}", ""]  # fmt: skip
+                  f":Metric: {metric}", f":Baseline: {baseline}",
+                  f":Target: {target}", ""]  # fmt: skip
     lines += [f".. _{label(c, c['non_goal'][0])}:", "", f".. rubric:: {c['non_goal'][1]}", ""]
     for aid, title, decision, rationale, impact, status in c["approaches"]:
         lines += [f".. _{label(c, aid)}:", "", f".. rubric:: {title}", "",
@@ -206,8 +232,16 @@ def plain_portfolio(all_content: list[dict]) -> str:
         "All specs",
         ["ID", "Title", "Status", "Owners", "Tags", "Open questions", "Blocking", "Updated"],
         (
-            [ref(c["id"], label(c)), ref(c["title"], label(c)), c["status"], c["owners"],
-             c["tags"], str(sum(q[3] == "open" for q in c["questions"])), "0", ""]  # fmt: skip
+            [
+                ref(c["id"], label(c)),
+                ref(c["title"], label(c)),
+                c["status"],
+                c["owners"],
+                c["tags"],
+                str(sum(q[3] == "open" for q in c["questions"])),
+                "0",
+                "",
+            ]  # fmt: skip
             for c in specs
         ),
     )
@@ -238,8 +272,14 @@ def plain_portfolio(all_content: list[dict]) -> str:
         "Error paths",
         ["#", "Condition", "System action", "User feedback", "Flow / step", "Spec"],
         (
-            [ref(e[0], label(c, e[0])), ref(e[1], label(c, e[0])), e[3], e[4],
-             ref(f"{c['flow'][1]}, step {e[2]}", label(c, c["flow"][0])), ref(c["id"], label(c))]  # fmt: skip
+            [
+                ref(e[0], label(c, e[0])),
+                ref(e[1], label(c, e[0])),
+                e[3],
+                e[4],
+                ref(f"{c['flow'][1]}, step {e[2]}", label(c, c["flow"][0])),
+                ref(c["id"], label(c)),
+            ]  # fmt: skip
             for c in specs
             for e in c["errors"]
         ),
