@@ -17,7 +17,7 @@ MERMAID_PREFIX := .cache/mermaid
 MERMAID_DIST := $(MERMAID_PREFIX)/node_modules/mermaid/dist
 D3_DIST := $(MERMAID_PREFIX)/node_modules/d3/dist
 
-.PHONY: demo test system-deps mermaid lint catalog clean
+.PHONY: demo test system-deps mermaid lint bench catalog clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,14 @@ mermaid: system-deps
 test: system-deps mermaid $(BIN)/python
 	$(BIN)/python -m pip install --quiet 'tox>=4'
 	$(BIN)/tox run -e oldest,newest
+
+# Build time against plain Sphinx with the same content as hand-written tables (about 40 min).
+SPECS ?= 1000
+REPEAT ?= 3
+bench: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python benchmarks/bench.py --specs $(SPECS) --repeat $(REPEAT) \
+	    --json benchmarks/results/$(SPECS)-specs.json
 
 lint: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[lint]'
