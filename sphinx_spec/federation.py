@@ -20,11 +20,9 @@ import time
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urljoin, urlsplit
 
-import jsonschema
-import requests
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
@@ -40,6 +38,9 @@ from sphinx_spec.model import (
 )
 from sphinx_spec.report import warn
 from sphinx_spec.store import ImportedSpecs, get_store
+
+if TYPE_CHECKING:  # imported when a project imports something: most builds never need them
+    import jsonschema
 
 #: A larger file is refused rather than read into memory.
 MAX_BYTES = 64 * 1024 * 1024
@@ -123,6 +124,8 @@ def read_entries(app: Sphinx) -> Iterator[ImportEntry]:
 
 def fetch(url: str, timeout: float) -> bytes:
     """The body at *url*, within *timeout* seconds for the whole download."""
+    import requests
+
     deadline = time.monotonic() + timeout
     try:
         with requests.get(url, timeout=timeout, stream=True) as response:
@@ -163,10 +166,9 @@ def read_file(path: Path) -> bytes:
 
 def relevance(error: jsonschema.ValidationError) -> tuple[Any, ...]:
     """The most telling schema error first; "unevaluated properties" only echoes another one."""
-    return (error.validator != "unevaluatedProperties", *DEFAULT_RELEVANCE(error))
+    from jsonschema.exceptions import by_relevance
 
-
-DEFAULT_RELEVANCE = jsonschema.exceptions.by_relevance()
+    return (error.validator != "unevaluatedProperties", *by_relevance()(error))
 
 
 def schema_problem(error: jsonschema.ValidationError) -> ImportProblem:
@@ -181,8 +183,10 @@ def schema_problem(error: jsonschema.ValidationError) -> ImportProblem:
 
 @cache
 def validator() -> jsonschema.protocols.Validator:
+    from jsonschema.validators import validator_for
+
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    cls = jsonschema.validators.validator_for(schema)
+    cls = validator_for(schema)
     return cls(schema)  # type: ignore[no-any-return]
 
 
@@ -203,8 +207,10 @@ def parse(data: bytes) -> dict[str, Any]:
         raise ImportProblem(
             f"has format version {version!r}; this sphinx-spec reads version {FORMAT_VERSION}"
         )
+    from jsonschema.exceptions import best_match
+
     try:
-        error = jsonschema.exceptions.best_match(validator().iter_errors(content), key=relevance)
+        error = best_match(validator().iter_errors(content), key=relevance)
         if error is not None:
             raise schema_problem(error)
     except RecursionError as exc:  # a value nested too deeply to describe
