@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -199,15 +200,25 @@ def check_required_config(app: Sphinx, required: list[str]) -> list[str]:
     return [name for name in required if name in DIRECTIVE_KINDS]
 
 
-def config_location(app: Sphinx, name: str) -> str:
-    """``conf.py:<line>`` of the line that sets *name* (line 1 if it cannot be found)."""
+def config_location(app: Sphinx, name: str, item: str = "") -> str:
+    """``conf.py:<line>`` of the line that sets *name* (line 1 if it cannot be found).
+
+    With *item*, the first line from there on that writes *item* as a quoted
+    string: one entry of a list written over several lines.
+    """
     conf = Path(app.confdir) / "conf.py"
     try:
         lines = conf.read_text(encoding="utf-8").splitlines()
     except OSError:
         return f"{conf}:1"
-    found = next((n for n, line in enumerate(lines, 1) if line.lstrip().startswith(name)), 1)
-    return f"{conf}:{found}"
+    sets = re.compile(rf"\s*{re.escape(name)}\s*(:[^=]*)?\+?=")
+    start = next((n for n, line in enumerate(lines) if sets.match(line)), 0)
+    quoted = (f'"{item}"', f"'{item}'")
+    found = next(
+        (n for n in range(start, len(lines)) if item and any(q in lines[n] for q in quoted)),
+        start,
+    )
+    return f"{conf}:{found + 1}"
 
 
 def today(app: Sphinx) -> datetime.date:

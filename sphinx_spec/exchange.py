@@ -48,9 +48,7 @@ def url_of(builder: Builder, record: Located) -> str:
     except Exception:  # a document the builder does not write
         return ""
     if page.startswith("#"):  # singlehtml: "#document-<docname>" on the root page
-        page = builder.get_target_uri(builder.config.root_doc).partition("#")[0] or (
-            f"{builder.config.root_doc}{getattr(builder, 'out_suffix', '.html')}"
-        )
+        page = f"{builder.config.root_doc}{getattr(builder, 'out_suffix', '.html')}"
     return f"{page}#{record.anchor}" if page and record.anchor else page
 
 

@@ -73,21 +73,8 @@ def safe_link(url: str) -> bool:
     return scheme in LINK_SCHEMES or (not scheme and ":" not in url.split("/", 1)[0])
 
 
-def entry_location(lines: list[str], conf: Path, source: str) -> str:
-    """The ``conf.py`` line that writes *source* inside ``spec_import`` (else its first line)."""
-    start = next((n for n, line in enumerate(lines) if line.lstrip().startswith("spec_import")), 0)
-    quoted = (f'"{source}"', f"'{source}'")
-    found = next((n for n in range(start, len(lines)) if any(q in lines[n] for q in quoted)), start)
-    return f"{conf}:{found + 1}"
-
-
 def read_entries(app: Sphinx) -> Iterator[ImportEntry]:
     """The well-formed entries of ``spec_import``; the others warn."""
-    conf = Path(app.confdir) / "conf.py"
-    try:
-        lines = conf.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        lines = []
     value = app.config.spec_import
     if isinstance(value, str):  # a single path written without a list
         value = [value]
@@ -108,7 +95,7 @@ def read_entries(app: Sphinx) -> Iterator[ImportEntry]:
                 config_location(app, "spec_import"),
             )
             continue
-        location = entry_location(lines, conf, source)
+        location = config_location(app, "spec_import", source)
         if not source.strip():
             warn("spec_import: an entry is empty; it is ignored", "import", location)
         elif base and not safe_link(base):
@@ -311,7 +298,7 @@ def load(app: Sphinx, entry: ImportEntry) -> ImportedSpecs:
     confdir = Path(app.confdir)
     if is_url(entry.source):
         data = fetch(entry.source, float(app.config.spec_import_timeout))
-    elif urlsplit(entry.source).scheme and len(urlsplit(entry.source).scheme) > 1:
+    elif len(urlsplit(entry.source).scheme) > 1:  # one letter: a Windows drive
         raise ImportProblem("is neither a file path nor an http(s) URL")
     else:
         data = read_file(confdir / entry.source)

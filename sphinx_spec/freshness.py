@@ -17,7 +17,7 @@ from sphinx.environment import BuildEnvironment
 
 from sphinx_spec.model import Flow, ViewQuery
 from sphinx_spec.store import Reference, SpecIndex, SpecStore, Target, get_store
-from sphinx_spec.views.catalog import VIEWS
+from sphinx_spec.views.catalog import view_result
 
 
 def describe(target: Target | None, step: int = 0) -> tuple[object, ...] | None:
@@ -54,7 +54,7 @@ def card_data(store: SpecStore, index: SpecIndex, docname: str) -> object:
 
 def view_data(index: SpecIndex, query: ViewQuery) -> object:
     """A view's rows, and where each of its links lands (a spec may move to another page)."""
-    result = VIEWS[query.view].result(index, query)
+    result = view_result(index, query)
     targets = [
         describe(index.resolve(link.kind, link.target, query.docname), link.step)
         for link in result.links()

@@ -82,6 +82,8 @@ class SpecIndex:
                     self._add_object(obj)
         # Reverse links are this project's: an imported spec that names a local one does not
         # change the local card, its checks or its export.
+        #: each view's result, by query: the freshness digest and the page share one
+        self.view_results: dict[ViewQuery, Any] = {}
         self.relations = reverse_relations(
             [self.specs[key] for key in sorted(self.specs) if not self.specs[key].external]
         )

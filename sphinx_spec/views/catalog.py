@@ -369,3 +369,11 @@ VIEWS: dict[str, View] = {
         GraphView(),
     )
 }
+
+
+def view_result(index: SpecIndex, query: ViewQuery) -> ViewResult:
+    """The result of *query*, computed once per index."""
+    if query not in index.view_results:
+        index.view_results[query] = VIEWS[query.view].result(index, query)
+    result: ViewResult = index.view_results[query]
+    return result

@@ -17,7 +17,7 @@ from sphinx_spec.diagrams import GraphEdge, GraphNode, mermaid_node, spec_graph
 from sphinx_spec.nodes import spec_view, spec_xref
 from sphinx_spec.report import warn
 from sphinx_spec.store import get_store
-from sphinx_spec.views.catalog import VIEWS, GraphView, Section, View, ViewResult
+from sphinx_spec.views.catalog import VIEWS, GraphView, Section, View, ViewResult, view_result
 from sphinx_spec.views.query import Cell, Link, Row, Text, ViewQuery
 
 _ = get_translation("sphinx_spec")
@@ -182,7 +182,7 @@ class RenderViews(SphinxPostTransform):
             query: ViewQuery = placeholder["query"]
             view = VIEWS[query.view]
             container = nodes.container("", classes=["spec-view-block"])
-            container += render_view(view, view.result(index, query), query, number)
+            container += render_view(view, view_result(index, query), query, number)
             placeholder.replace_self(container)
 
 
