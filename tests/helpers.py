@@ -12,6 +12,19 @@ from sphinx.util.inventory import InventoryFile
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
+def build(srcdir: Path, buildername: str = "html", *, builddir: Path | None = None, **kwargs):
+    """One ``sphinx-build`` run on *srcdir* (into ``<srcdir>/../_build`` by default)."""
+    from sphinx.testing.util import SphinxTestApp
+
+    builddir = srcdir.parent / "_build" if builddir is None else builddir
+    app = SphinxTestApp(buildername, srcdir=srcdir, builddir=builddir, **kwargs)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return app
+
+
 def warnings_of(app) -> list[str]:
     """The build's warning lines, without colour codes, paths relative to the source dir."""
     text = ANSI.sub("", app.warning.getvalue())

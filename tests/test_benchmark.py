@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import html, text_of, warnings_of
+from helpers import build, html, text_of, warnings_of
 from sphinx.testing.util import SphinxTestApp
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
@@ -15,12 +15,7 @@ import bench  # noqa: E402 (the benchmark is a script, not a package)
 
 def built(tmp_path: Path, kind: str) -> SphinxTestApp:
     bench.write_project(tmp_path / kind, kind, 6)
-    app = SphinxTestApp("html", srcdir=tmp_path / kind, builddir=tmp_path / kind / "_build")
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
+    return build(tmp_path / kind, builddir=tmp_path / kind / "_build")
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import helpers
 import pytest
 from helpers import warnings_of
-from sphinx.testing.util import SphinxTestApp
 
 from sphinx_spec.cli import main
 
@@ -33,13 +33,8 @@ def project(tmp_path, capsys) -> Path:
     return tmp_path
 
 
-def build(srcdir: Path) -> SphinxTestApp:
-    app = SphinxTestApp("html", srcdir=srcdir, builddir=srcdir / "_build")
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
+def build(srcdir: Path):
+    return helpers.build(srcdir, builddir=srcdir / "_build")
 
 
 def test_new_writes_the_template_and_says_where(tmp_path, capsys):

@@ -13,9 +13,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import html, inventory, text_of, warnings_of
+from helpers import build, html, inventory, text_of, warnings_of
 from linking import item, landing, line_of, link, split_href, warning_pattern
-from sphinx.testing.util import SphinxTestApp
 
 pytestmark = [
     pytest.mark.sphinx("html", testroot="xref"),
@@ -256,12 +255,7 @@ def any_terms(tmp_path):
     shutil.copytree(ROOT, srcdir)
     (srcdir / "any_terms.rst").write_text(ANY_TERMS_RST, encoding="utf-8")
     (srcdir / "any_terms_md.md").write_text(ANY_TERMS_MD, encoding="utf-8")
-    app = SphinxTestApp("html", srcdir=srcdir, builddir=tmp_path / "_build")
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
+    return build(srcdir)
 
 
 @pytest.mark.parametrize(

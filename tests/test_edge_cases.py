@@ -10,8 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import html, inventory, text_of, warnings_of
-from sphinx.testing.util import SphinxTestApp
+from helpers import build, html, inventory, text_of, warnings_of
 
 pytestmark = pytest.mark.sphinx("html", testroot="edge")
 shared = pytest.mark.test_params(shared_result="edge-shared")
@@ -150,15 +149,6 @@ def test_nitpicky_reports_an_option_reference_once(app):
 ROOTS = Path(__file__).parent / "roots"
 
 
-def build_once(srcdir: Path) -> SphinxTestApp:
-    app = SphinxTestApp("html", srcdir=srcdir, builddir=srcdir.parent / "_build")
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
-
-
 USES_STEP = """Uses a step
 ===========
 
@@ -179,13 +169,13 @@ def test_removing_a_step_rewrites_pages_that_link_to_it(tmp_path):
     (srcdir / "uses-step.rst").write_text(USES_STEP, encoding="utf-8")
     index = srcdir / "index.rst"
     index.write_text(index.read_text() + "   uses-step\n", encoding="utf-8")
-    build_once(srcdir)
+    build(srcdir)
     page = srcdir.parent / "_build" / "html" / "uses-step.html"
     assert 'href="steps.html#flow-step-001-pay-step-2"' in page.read_text()
 
     steps = srcdir / "steps.rst"
     steps.write_text(steps.read_text().replace("   2. System charges the card.\n", ""))
-    second = build_once(srcdir)
+    second = build(srcdir)
 
     warned = "\n".join(warnings_of(second))
     assert (

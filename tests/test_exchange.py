@@ -7,6 +7,7 @@ import shutil
 from importlib import resources
 from pathlib import Path
 
+import helpers
 import jsonschema
 import pytest
 from helpers import warnings_of
@@ -25,12 +26,7 @@ def build(source: Path, dest: Path, builder: str = "html", **conf) -> SphinxTest
     srcdir = dest / "src"
     if not srcdir.exists():
         shutil.copytree(source, srcdir, ignore=shutil.ignore_patterns("_build"))
-    app = SphinxTestApp(builder, srcdir=srcdir, builddir=dest / "_build", confoverrides=conf)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
+    return helpers.build(srcdir, builder, confoverrides=conf)
 
 
 def exported(app: SphinxTestApp) -> dict:

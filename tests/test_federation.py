@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-from helpers import html, inventory, text_of, warnings_of
+from helpers import build, html, inventory, text_of, warnings_of
 from linking import item, landing, line_of, link, warning_pattern
 from sphinx.testing.util import SphinxTestApp
-from test_incremental import build, copy_project, doctree_times, page_bodies, reread, status
+from test_incremental import copy_project, doctree_times, page_bodies, reread, status
 from test_views_incremental import column, row, rows, view
 
 ROOTS = Path(__file__).parent / "roots"

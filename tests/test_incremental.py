@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import ANSI, html, inventory, text_of, warnings_of
+from helpers import ANSI, build, html, inventory, text_of, warnings_of
 from linking import item, landing, line_of, link, split_href, warning_pattern
 from sphinx.testing.util import SphinxTestApp
 
@@ -26,19 +26,6 @@ DEMO = Path(__file__).parent.parent / "demo"
 def copy_project(source: Path, dest: Path) -> Path:
     shutil.copytree(source, dest, ignore=shutil.ignore_patterns("_build"))
     return dest
-
-
-def build(srcdir: Path, buildername: str = "html", **kwargs) -> SphinxTestApp:
-    """One ``sphinx-build`` run on *srcdir*, reusing its build directory's environment.
-
-    Every builder shares ``_build/doctrees``, as with Sphinx's generated Makefile.
-    """
-    app = SphinxTestApp(buildername, srcdir=srcdir, builddir=srcdir.parent / "_build", **kwargs)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
 
 
 def status(app: SphinxTestApp) -> str:

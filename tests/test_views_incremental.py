@@ -17,13 +17,12 @@ from typing import NamedTuple
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-from helpers import html, text_of, warnings_of
+from helpers import build, html, text_of, warnings_of
 from linking import line_of, split_href, warning_pattern
 from sphinx.testing.util import SphinxTestApp
 from test_incremental import (
     JOBS,
     add_to_toctree,
-    build,
     copy_project,
     doctree_times,
     remove_from_toctree,
