@@ -68,7 +68,7 @@ lint: $(BIN)/python
 # template, merge it into every translation, compile the .mo files.
 catalog: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[i18n]'
-	$(BIN)/pybabel extract -k _ --no-location --sort-output --project=sphinx-spec \
+	$(BIN)/pybabel extract -k _ -k N_ --no-location --sort-output --project=sphinx-spec \
 	    -o sphinx_spec/locale/sphinx_spec.pot sphinx_spec
 	$(BIN)/pybabel update -D sphinx_spec -i sphinx_spec/locale/sphinx_spec.pot -d sphinx_spec/locale
 	$(BIN)/pybabel compile -D sphinx_spec -d sphinx_spec/locale

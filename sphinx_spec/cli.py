@@ -10,18 +10,18 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import logging
 import re
 import sys
 import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from sphinx_spec.model import is_valid_id
+from sphinx_spec.model import KINDS, SPEC_KIND, is_valid_id
 from sphinx_spec.templates import render
 
-WARNING_TYPE = re.compile(r"\[(spec\.[a-z]+)\]\s*$")
 COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -48,62 +48,84 @@ class BuildFailed(Exception):
     """Sphinx stopped: a broken ``conf.py``, a missing extension, an internal error."""
 
 
-def build_quietly(sourcedir: Path, *, verbose: bool = False) -> tuple[Any, list[str]]:
-    """Read and check the project without writing pages; the environment and warnings.
+class CheckedBuild(NamedTuple):
+    """What ``check`` reports on: the environment, the warning text, each warning's kind."""
 
-    Sphinx's own progress goes to standard error with *verbose*.
+    env: Any
+    text: str
+    kinds: list[str]
+
+
+def build_quietly(sourcedir: Path, *, verbose: bool = False) -> CheckedBuild:
+    """Read and check the project without writing pages.
+
+    Sphinx's own progress goes to standard error with *verbose*. Each
+    warning's kind (``spec.ref``, …) is read from the log record, not its text.
     """
     from sphinx.application import Sphinx
     from sphinx.errors import SphinxError
+    from sphinx.util import logging as sphinx_logging
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     warnings = io.StringIO()
+    kinds = WarningKinds()
     with tempfile.TemporaryDirectory() as out, patch_docutils(sourcedir), docutils_namespace():
         try:
             app = Sphinx(
                 str(sourcedir), str(sourcedir), out, f"{out}/.doctrees", "dummy",
                 status=sys.stderr if verbose else None, warning=warnings, freshenv=True,
             )  # fmt: skip
+            for handler in logging.getLogger(sphinx_logging.NAMESPACE).handlers:
+                if isinstance(handler, sphinx_logging.WarningStreamHandler):
+                    handler.addFilter(kinds)  # after Sphinx's own: sees what is shown
             app.build()
         except (SphinxError, OSError) as error:
             raise BuildFailed(str(error).strip() or type(error).__name__) from error
-    text = COLOUR.sub("", warnings.getvalue())
-    return app.env, [line for line in text.splitlines() if "WARNING" in line]
+    return CheckedBuild(app.env, COLOUR.sub("", warnings.getvalue()), kinds.kinds)
 
 
-def summary(env: Any, warnings: list[str]) -> list[str]:
+class WarningKinds(logging.Filter):
+    """Notes the kind of each warning that reaches Sphinx's warning stream."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kinds: list[str] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        kind, subtype = getattr(record, "type", ""), getattr(record, "subtype", "")
+        self.kinds.append(f"{kind}.{subtype}" if kind == "spec" and subtype else "other")
+        return True
+
+
+def summary(env: Any, kinds: list[str]) -> list[str]:
     """Counts for this project's own specs; imported ones are counted apart."""
     from sphinx_spec.model import OpenQuestion
-    from sphinx_spec.store import get_store
+    from sphinx_spec.store import store_of
 
-    index = get_store(env).index
-    specs = [spec for spec in index.specs.values() if not spec.external]
-    imported = [spec for spec in index.specs.values() if spec.external]
-    statuses = Counter(spec.status for spec in specs)
-    questions = [
-        obj for obj in index.objects.values() if isinstance(obj, OpenQuestion) and not obj.external
+    store = store_of(env)
+    local, imported = store.index.local, store.index.imported
+    statuses = Counter(spec.status for spec in local.specs.values())
+    open_questions = [
+        obj
+        for obj in local.objects.values()
+        if isinstance(obj, OpenQuestion) and obj.status == "open"
     ]
-    open_questions = [q for q in questions if q.status == "open"]
-    kinds = Counter(m.group(1) if (m := WARNING_TYPE.search(w)) else "other" for w in warnings)
-    lines = [f"specs: {len(specs)}"]
+    lines = [f"specs: {len(local.specs)}"]
     lines += [f"  {status}: {count}" for status, count in sorted(statuses.items())]
-    if imported:
-        projects = len({spec.project for spec in imported})
-        lines.append(f"imported specs: {len(imported)} (from {plural(projects, 'project')})")
-    blocking = sum(q.blocking for q in open_questions)
+    if imported.specs:
+        projects = len({spec.project for spec in imported.specs.values()})
+        lines.append(f"imported specs: {len(imported.specs)} (from {plural(projects, 'project')})")
+    blocking = sum(q.blocking for q in open_questions)  # type: ignore[attr-defined]
+    overdue = sum(finding.code == "revisit-overdue" for finding in store.findings)
     lines.append(f"open questions: {len(open_questions)} ({blocking} blocking)")
-    lines.append(f"overdue revisits: {overdue(warnings)}")
-    lines.append(f"warnings: {len(warnings)}")
-    lines += [f"  {kind}: {count}" for kind, count in sorted(kinds.items())]
+    lines.append(f"overdue revisits: {overdue}")
+    lines.append(f"warnings: {len(kinds)}")
+    lines += [f"  {kind}: {count}" for kind, count in sorted(Counter(kinds).items())]
     return lines
 
 
 def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
-def overdue(warnings: list[str]) -> int:
-    return sum("was due for revisiting" in warning for warning in warnings)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -113,17 +135,17 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 2
     print(f"sphinx-spec check: reading {sourcedir} (no pages are written)", file=sys.stderr)
     try:
-        env, warnings = build_quietly(sourcedir, verbose=args.verbose)
+        checked = build_quietly(sourcedir, verbose=args.verbose)
     except BuildFailed as error:
         print(f"sphinx-spec check: the build stopped: {error}", file=sys.stderr)
         return 2
-    for warning in warnings:
-        print(warning)
-    print("\n".join(summary(env, warnings)))
-    verdict = f"{plural(len(warnings), 'warning')}; failing" if warnings else "no warnings; passing"
-    read = plural(len(env.found_docs), "document")
+    print(checked.text, end="")
+    print("\n".join(summary(checked.env, checked.kinds)))
+    count = len(checked.kinds)
+    verdict = f"{plural(count, 'warning')}; failing" if count else "no warnings; passing"
+    read = plural(len(checked.env.found_docs), "document")
     print(f"sphinx-spec check: {read} read, {verdict}", file=sys.stderr)
-    return 1 if warnings else 0
+    return 1 if count else 0
 
 
 def matches(obj: dict[str, Any], args: argparse.Namespace) -> bool:
@@ -142,7 +164,7 @@ def matches(obj: dict[str, Any], args: argparse.Namespace) -> bool:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from sphinx_spec.federation import ImportProblem, parse
+    from sphinx_spec.specjson import FormatProblem, parse
 
     try:
         data = parse(Path(args.spec_json).read_bytes())
@@ -150,7 +172,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         reason = error.strerror or error
         print(f"sphinx-spec query: cannot read {args.spec_json}: {reason}", file=sys.stderr)
         return 2
-    except ImportProblem as problem:
+    except FormatProblem as problem:
         print(f"sphinx-spec query: {args.spec_json} {problem}", file=sys.stderr)
         return 2
     specs = {spec["id"]: spec for spec in data["specs"]}
@@ -210,7 +232,7 @@ def parser() -> argparse.ArgumentParser:
     query.add_argument("spec_json")
     query.add_argument(
         "--kind",
-        help="spec, goal, non-goal, approach, concession, flow, error, diagram, question, term",
+        help=", ".join((SPEC_KIND, *KINDS)),
     )
     query.add_argument("--status")
     query.add_argument("--owner")

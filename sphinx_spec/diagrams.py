@@ -8,16 +8,21 @@ captioned literal block of the source: no mermaid-cli, no warning.
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinxcontrib.mermaid import mermaid
 
 from sphinx_spec.builders import current_builder
 from sphinx_spec.model import ErrorPath, Flow, SpecObject
+from sphinx_spec.records import SettleRecords, marked_records
+
+if TYPE_CHECKING:
+    from sphinx_spec.views.query import SpecGraph
 
 
 def mermaid_node(source: str, caption: str) -> mermaid:
@@ -55,32 +60,20 @@ STATUS_COLOURS = {
 OTHER_STATUS = ("#f6f8fa", "#57606a", "#24292f")
 
 
-class GraphNode(NamedTuple):
-    node_id: str
-    spec_id: str
-    label: str
-    status: str
-
-
-class GraphEdge(NamedTuple):
-    source: str
-    target: str
-    relation: str  # "supersedes" or "depends-on"
-
-
 def status_class(status: str) -> str:
     return "status_" + re.sub(r"[^a-z0-9]+", "_", status.lower())
 
 
-def spec_graph(nodes_: list[GraphNode], edges: list[GraphEdge], labels: dict[str, str]) -> str:
+def spec_graph(graph: SpecGraph, labels: dict[str, str]) -> str:
     """A Mermaid flowchart of specs: supersedes edges solid, depends-on dashed, coloured by status.
 
     *labels* gives the (translated) edge labels for ``supersedes`` and ``depends-on``.
     """
+    nodes_ = graph.nodes
     lines = ["flowchart LR"]
-    lines += [f'    {node.node_id}["{mermaid_label(node.label)}"]' for node in nodes_]
+    lines += [f'    {node.node_id}["{mermaid_label(node.spec.text)}"]' for node in nodes_]
     arrows = {"supersedes": "-->", "depends-on": "-.->"}
-    for edge in edges:
+    for edge in graph.edges:
         label = mermaid_label(labels[edge.relation])
         lines.append(f"    {edge.source} {arrows[edge.relation]}|{label}| {edge.target}")
     for status in sorted({node.status for node in nodes_}):
@@ -135,6 +128,15 @@ def draw_flows(settled: list[tuple[nodes.Element, SpecObject]]) -> None:
             node += mermaid_node(sequence_diagram(record, own), caption)
 
 
+class DrawFlowDiagrams(SphinxTransform):
+    """Draw the sequence diagram of each flow that asks for one, once its ids are settled."""
+
+    default_priority = SettleRecords.default_priority + 1
+
+    def apply(self, **kwargs: Any) -> None:
+        draw_flows(marked_records(self.document))
+
+
 def diagram_fallback(node: mermaid) -> nodes.container:
     """A captioned literal block of the Mermaid source."""
     caption = node.get("spec_caption", "")
@@ -176,4 +178,5 @@ class DegradeSpecDiagrams(SphinxPostTransform):
 
 
 def setup_diagrams(app: Sphinx) -> None:
+    app.add_transform(DrawFlowDiagrams)
     app.add_post_transform(DegradeSpecDiagrams)

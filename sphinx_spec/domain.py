@@ -1,7 +1,7 @@
 """The ``spec`` domain: roles for every object kind, resolution, ``objects.inv``.
 
-The domain keeps no data of its own: it answers from the store's index, so
-purging and merging happen in one place (:mod:`sphinx_spec.collect`).
+The domain keeps no data of its own: it answers from the project index, so
+purging and merging happen in one place (:mod:`sphinx_spec.collector`).
 """
 
 from __future__ import annotations
@@ -22,14 +22,15 @@ from sphinx.locale import get_translation
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
-from sphinx_spec.model import OBJECT_CLASSES, Flow, Spec
+from sphinx_spec.index import Target
+from sphinx_spec.model import KINDS, SPEC_KIND, SPEC_LABEL, Flow, NonGoal, Spec
 from sphinx_spec.report import warn
-from sphinx_spec.store import Target, get_store
+from sphinx_spec.store import store_of
 
 _ = get_translation("sphinx_spec")
 
 #: role name → label; the role names are the object kinds.
-OBJECT_TYPES = {"spec": "Spec", **{kind: cls.label for kind, cls in OBJECT_CLASSES.items()}}
+OBJECT_TYPES = {SPEC_KIND: SPEC_LABEL, **{name: kind.label for name, kind in KINDS.items()}}
 
 
 class SpecDomain(Domain):
@@ -39,7 +40,7 @@ class SpecDomain(Domain):
     label = "Spec"
     object_types = {
         kind: ObjType(label, kind, "any")
-        if kind != "non-goal"
+        if kind != NonGoal.kind
         else ObjType(label, kind, "goal", "any")
         for kind, label in OBJECT_TYPES.items()
     }
@@ -64,7 +65,7 @@ class SpecDomain(Domain):
         node: addnodes.pending_xref,
         contnode: Element,
     ) -> Element | None:
-        found = get_store(env).index.resolve(typ, target, node.get("refdoc", fromdocname))
+        found = store_of(env).index.resolve(typ, target, node.get("refdoc", fromdocname))
         if found is None:
             return None
         return self.link(builder, fromdocname, found, node, contnode)
@@ -78,13 +79,10 @@ class SpecDomain(Domain):
         node: addnodes.pending_xref,
         contnode: Element,
     ) -> list[tuple[str, Element]]:
-        std_finds_term = ("term", target.lower()) in env.get_domain("std").objects  # type: ignore[attr-defined]
-        found = get_store(env).index.resolve_any(
-            target, node.get("refdoc", fromdocname), terms_by_name=not std_finds_term
-        )
+        found = store_of(env).index.resolve_any(target, node.get("refdoc", fromdocname))
         return [
             (
-                f"spec:{'spec' if isinstance(obj, Spec) else obj.kind}",
+                f"spec:{SPEC_KIND if isinstance(obj, Spec) else obj.kind}",
                 self.link(builder, fromdocname, obj, node, contnode),
             )
             for obj in found
@@ -111,13 +109,11 @@ class SpecDomain(Domain):
 
     def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
         """This project's objects, for ``objects.inv``; imported ones stay with their project."""
-        index = get_store(self.env).index
-        for spec_id, spec in sorted(index.specs.items()):
-            if not spec.external:
-                yield spec_id, spec.title, "spec", spec.docname, spec.anchor, 1
-        for (kind, full_id), obj in sorted(index.objects.items()):
-            if not obj.external:
-                yield full_id, obj.title, kind, obj.docname, obj.anchor, 1
+        local = store_of(self.env).index.local
+        for spec_id, spec in sorted(local.specs.items()):
+            yield spec_id, spec.title, SPEC_KIND, spec.docname, spec.anchor, 1
+        for (kind, full_id), obj in sorted(local.objects.items()):
+            yield full_id, obj.title, kind, obj.docname, obj.anchor, 1
 
     def get_full_qualified_name(self, node: Element) -> str | None:
         return node.get("reftarget")
@@ -160,30 +156,19 @@ def reference_to(
 
 
 def warn_unresolved(app: Sphinx, domain: Domain, node: addnodes.pending_xref) -> bool | None:
-    """Report a dangling ``spec`` reference as ``spec.ref``, at the reference."""
-    if domain is None or domain.name != "spec":
+    """Report a dangling ``spec`` role as ``spec.ref``, at the reference, when its page is written.
+
+    Links the card or an option made (``refwarn`` false) are the project
+    checks' to report, once per build.
+    """
+    if domain is None or domain.name != SpecDomain.name:
         return None
-    if not node.get("refwarn"):
-        return True  # a link the card or an option made; checks.py reports it once
-    kind = OBJECT_TYPES.get(node["reftype"], node["reftype"])
-    warn(f"unknown {kind.lower()} id {node['reftarget']!r}", "ref", node)
+    if node.get("refwarn"):
+        kind = OBJECT_TYPES.get(node["reftype"], node["reftype"])
+        warn(f"unknown {kind.lower()} id {node['reftarget']!r}", "ref", node)
     return True
-
-
-def resolve_term_any_case(
-    app: Sphinx, env: BuildEnvironment, node: addnodes.pending_xref, contnode: Element
-) -> Element | None:
-    """``:term:`` for a spec term (or alias) written in another case than defined."""
-    if node.get("refdomain") != "std" or node.get("reftype") != "term":
-        return None
-    docname = node.get("refdoc", "")
-    term = get_store(env).index.resolve("term", node["reftarget"], docname)
-    if term is None:
-        return None
-    return reference_to(app.builder, docname, term, term.anchor, contnode, term.title)
 
 
 def setup_domain(app: Sphinx) -> None:
     app.add_domain(SpecDomain)
     app.connect("warn-missing-reference", warn_unresolved)
-    app.connect("missing-reference", resolve_term_any_case)

@@ -1,11 +1,12 @@
-"""``spec_import``: other projects' specs in this project's views and references.
+"""``spec_import``: fetch other projects' ``spec.json`` files and link their records.
 
 Each entry of ``spec_import`` names another project's ``spec.json``, by path
 (relative to ``conf.py``) or http(s) URL, with an optional base URL for links.
-The files are read again at the start of every build, validated against the
-shipped JSON Schema, and turned into records marked as external. Nothing in
-them is executed; their text reaches pages as docutils text only, and their
-links must be relative URLs, joined to the entry's base.
+This module fetches the files and works out where their records link to;
+:mod:`sphinx_spec.specjson` validates them and turns them into records of
+the imported layer. Nothing in them is executed; their text reaches pages as
+docutils text only, and their links must be relative URLs, joined to the
+entry's base.
 
 A problem with an entry is a ``spec.import`` warning at its line in ``conf.py``;
 the build goes on without that entry.
@@ -13,34 +14,19 @@ the build goes on without that entry.
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import os
 import time
 from collections.abc import Iterator
-from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 from sphinx.application import Sphinx
-from sphinx.environment import BuildEnvironment
 
-from sphinx_spec.checks import config_location
-from sphinx_spec.exchange import FORMAT_VERSION, SCHEMA_PATH
-from sphinx_spec.model import (
-    OBJECT_CLASSES,
-    ErrorPath,
-    Located,
-    OpenQuestion,
-    Spec,
-    SpecObject,
-)
+from sphinx_spec.config import config_location
+from sphinx_spec.index import ImportedSpecs
 from sphinx_spec.report import warn
-from sphinx_spec.store import ImportedSpecs, get_store
-
-if TYPE_CHECKING:  # imported when a project imports something: most builds never need them
-    import jsonschema
+from sphinx_spec.specjson import FormatProblem, parse, records
 
 #: A larger file is refused rather than read into memory.
 MAX_BYTES = 64 * 1024 * 1024
@@ -151,60 +137,6 @@ def read_file(path: Path) -> bytes:
         raise ImportProblem(f"could not be read ({exc.strerror or exc})") from exc
 
 
-def relevance(error: jsonschema.ValidationError) -> tuple[Any, ...]:
-    """The most telling schema error first; "unevaluated properties" only echoes another one."""
-    from jsonschema.exceptions import by_relevance
-
-    return (error.validator != "unevaluatedProperties", *by_relevance()(error))
-
-
-def schema_problem(error: jsonschema.ValidationError) -> ImportProblem:
-    where = "/".join(str(part) for part in error.absolute_path) or "top level"
-    described = isinstance(error.schema, dict) and error.schema.get("description")
-    if error.validator == "pattern" and described:
-        message = f"{str(error.instance)[:80]!r} is not {described}"
-    else:
-        message = error.message[:200]
-    return ImportProblem(f"does not match the spec.json schema at {where}: {message}")
-
-
-@cache
-def validator() -> jsonschema.protocols.Validator:
-    from jsonschema.validators import validator_for
-
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    cls = validator_for(schema)
-    return cls(schema)  # type: ignore[no-any-return]
-
-
-def parse(data: bytes) -> dict[str, Any]:
-    """The file's content, if it is a ``spec.json`` this version of sphinx-spec reads."""
-    try:
-        content = json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise ImportProblem("is not UTF-8 text") from exc
-    except (ValueError, RecursionError) as exc:
-        raise ImportProblem(f"is not valid JSON ({str(exc)[:200]})") from exc
-    if not isinstance(content, dict) or "specs" not in content:
-        raise ImportProblem("is not a spec.json file (no 'specs' in a JSON object)")
-    version = content.get("version")
-    if version is None:
-        raise ImportProblem("has no 'version' field")
-    if version != FORMAT_VERSION:
-        raise ImportProblem(
-            f"has format version {version!r}; this sphinx-spec reads version {FORMAT_VERSION}"
-        )
-    from jsonschema.exceptions import best_match
-
-    try:
-        error = best_match(validator().iter_errors(content), key=relevance)
-        if error is not None:
-            raise schema_problem(error)
-    except RecursionError as exc:  # a value nested too deeply to describe
-        raise ImportProblem("does not match the spec.json schema (nested too deeply)") from exc
-    return content
-
-
 def link_base(entry: ImportEntry, confdir: Path, outdir: Path) -> str:
     """What the records' ``url`` fields are relative to, ending with ``/``.
 
@@ -235,63 +167,16 @@ def join(base: str, url: str) -> str:
     return href if safe_link(href) else ""
 
 
-#: where a record was written in its own project: replaced for an imported record
-LOCATED_FIELDS = {field.name for field in dataclasses.fields(Located)}
-
-
-def record_values(cls: type[Spec | SpecObject], entry: dict[str, Any]) -> dict[str, Any]:
-    names = {field.name for field in dataclasses.fields(cls)} - LOCATED_FIELDS - {"id_explicit"}
-    return {
-        name: tuple(entry[name]) if isinstance(entry[name], list) else entry[name]
-        for name in names
-        if name in entry
-    }
-
-
-def full_id_in_spec(value: str, spec_id: str, known: set[str]) -> str:
-    """A local id written in an imported object, as the full id it means there."""
-    return f"{spec_id}.{value}" if value and f"{spec_id}.{value}" in known else value
-
-
 def imported_records(content: dict[str, Any], entry: ImportEntry, base: str) -> ImportedSpecs:
+    """The entry's records, placed at its line in ``conf.py``, linked from *base*."""
     conf_file, _, line = entry.location.rpartition(":")
-    project = content.get("project") or entry.source
-    located: dict[str, Any] = {
+    located = {
         "docname": "",
         "source": conf_file,
         "lineno": int(line),
-        "project": project,
+        "project": content.get("project") or entry.source,
     }
-    specs = tuple(
-        Spec(
-            **record_values(Spec, item),
-            **located,
-            anchor=item["anchor"],
-            href=join(base, item["url"]),
-        )
-        for item in content["specs"]
-    )
-    full_ids = {
-        (item["kind"], f"{item['spec_id']}.{item['local_id']}") for item in content["objects"]
-    }
-    flows = {full_id for kind, full_id in full_ids if kind == "flow"}
-    approaches = {full_id for kind, full_id in full_ids if kind == "approach"}
-    objects: list[SpecObject] = []
-    for item in content["objects"]:
-        cls = OBJECT_CLASSES[item["kind"]]
-        values = record_values(cls, item)
-        if cls is ErrorPath:
-            values["flow"] = full_id_in_spec(values.get("flow", ""), item["spec_id"], flows)
-            if values.get("step") is not None:  # JSON Schema counts 2.0 as an integer
-                values["step"] = int(values["step"])
-        if cls is OpenQuestion:
-            values["resolved_by"] = full_id_in_spec(
-                values.get("resolved_by", ""), item["spec_id"], approaches
-            )
-        objects.append(
-            cls(**values, **located, anchor=item["anchor"], href=join(base, item["url"]))
-        )
-    return ImportedSpecs(specs, tuple(objects))
+    return records(content, located, lambda url: join(base, url))
 
 
 def load(app: Sphinx, entry: ImportEntry) -> ImportedSpecs:
@@ -303,27 +188,19 @@ def load(app: Sphinx, entry: ImportEntry) -> ImportedSpecs:
     else:
         data = read_file(confdir / entry.source)
     content = parse(data)
-    base = link_base(entry, confdir, Path(app.outdir))
-    try:
-        return imported_records(content, entry, base)
-    except (TypeError, ValueError, KeyError, OverflowError) as exc:  # valid, yet unusable
-        raise ImportProblem(f"holds a record that cannot be used ({type(exc).__name__})") from exc
+    return imported_records(content, entry, link_base(entry, confdir, Path(app.outdir)))
 
 
-def import_specs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    """Read every ``spec_import`` entry again, before the documents are read."""
+def import_specs(app: Sphinx) -> list[ImportedSpecs]:
+    """Read every ``spec_import`` entry; an unusable one warns and is left out."""
     imported = []
     for entry in read_entries(app):
         try:
             imported.append(load(app, entry))
-        except ImportProblem as problem:
+        except (ImportProblem, FormatProblem) as problem:
             warn(
                 f"spec_import: {entry.source} {problem}; its specs are left out",
                 "import",
                 entry.location,
             )
-    get_store(env).set_imported(imported)
-
-
-def setup_federation(app: Sphinx) -> None:
-    app.connect("env-before-read-docs", import_specs)
+    return imported

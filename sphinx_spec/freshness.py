@@ -1,10 +1,11 @@
-"""Keep every page fresh on incremental builds.
+"""Which pages show something that changed elsewhere, so that they are written again.
 
 Each page remembers a digest of the cross-document data it shows: its spec
-card's reverse links and counts, the targets of its references (page,
-anchor, title, step), and the result of every view on it. After reading,
-the pages whose digest changed are written again although their source did
-not change; a page whose digest is unchanged is not written.
+card's reverse links and counts, where each of its references lands (page,
+anchor, title, step; for ``:term:``, a glossary entry or a spec term), and
+the result of every view on it. After reading, the pages whose digest
+changed are written again although their source did not change; a page whose
+digest is unchanged is not written.
 """
 
 from __future__ import annotations
@@ -12,11 +13,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from sphinx.application import Sphinx
-from sphinx.environment import BuildEnvironment
-
+from sphinx_spec.index import ProjectIndex, Target
 from sphinx_spec.model import Flow, ViewQuery
-from sphinx_spec.store import Reference, SpecIndex, SpecStore, Target, get_store
+from sphinx_spec.store import Reference, SpecStore
 from sphinx_spec.views.catalog import view_result
 
 
@@ -31,13 +30,18 @@ def describe(target: Target | None, step: int = 0) -> tuple[object, ...] | None:
     return (target.docname, target.anchor, target.href, target.project, target.title, has_step)
 
 
-def describe_reference(index: SpecIndex, ref: Reference, docname: str) -> object:
+def describe_reference(index: ProjectIndex, ref: Reference, docname: str) -> object:
+    if ref.domain == "spec":
+        return describe(index.resolve(ref.kind, ref.target, docname), ref.step)
+    glossary = index.glossary.get(ref.target.casefold())
+    by_name = None if glossary else describe(index.term_by_name(ref.target, docname))
     if ref.kind == "any":
-        return [describe(target) for target in index.resolve_any(ref.target, docname)]
-    return describe(index.resolve(ref.kind, ref.target, docname), ref.step)
+        by_id = [describe(target) for target in index.resolve_any(ref.target, docname)]
+        return (by_id, glossary, by_name)
+    return (glossary, by_name)
 
 
-def card_data(store: SpecStore, index: SpecIndex, docname: str) -> object:
+def card_data(store: SpecStore, index: ProjectIndex, docname: str) -> object:
     spec = store.specs.get(docname)
     if spec is None:
         return None
@@ -52,7 +56,7 @@ def card_data(store: SpecStore, index: SpecIndex, docname: str) -> object:
     return (live, counts, related, [describe(index.specs.get(i)) for i in related])
 
 
-def view_data(index: SpecIndex, query: ViewQuery) -> object:
+def view_data(index: ProjectIndex, query: ViewQuery) -> object:
     """A view's rows, and where each of its links lands (a spec may move to another page)."""
     result = view_result(index, query)
     targets = [
@@ -62,7 +66,7 @@ def view_data(index: SpecIndex, query: ViewQuery) -> object:
     return (query, result, targets)
 
 
-def shown_data(store: SpecStore, index: SpecIndex, docname: str) -> list[object]:
+def shown_data(store: SpecStore, index: ProjectIndex, docname: str) -> list[object]:
     """Everything from other documents that *docname*'s page displays."""
     shown: list[object] = [card_data(store, index, docname)]
     for ref in sorted(store.references.get(docname, ())):
@@ -72,7 +76,7 @@ def shown_data(store: SpecStore, index: SpecIndex, docname: str) -> list[object]
     return shown
 
 
-def fingerprint(store: SpecStore, index: SpecIndex, docname: str) -> str:
+def fingerprint(store: SpecStore, index: ProjectIndex, docname: str) -> str:
     return hashlib.sha1(repr(shown_data(store, index, docname)).encode()).hexdigest()
 
 
@@ -87,11 +91,3 @@ def outdated_documents(store: SpecStore, all_docs: Iterable[str], output: str) -
     written = store.fingerprints.get(output, {})
     store.fingerprints[output] = fresh
     return sorted(doc for doc, digest in fresh.items() if written.get(doc) != digest)
-
-
-def documents_shown_stale(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    return outdated_documents(get_store(env), sorted(env.found_docs), str(app.outdir))
-
-
-def setup_freshness(app: Sphinx) -> None:
-    app.connect("env-get-updated", documents_shown_stale)

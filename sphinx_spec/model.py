@@ -10,8 +10,9 @@ import datetime
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 SPEC_STATUSES = (
     "draft",
@@ -121,7 +122,6 @@ class SpecObject(Located):
     """A structured part of a spec; its id is local to the spec."""
 
     kind: ClassVar[str] = "object"
-    label: ClassVar[str] = "Object"
 
     local_id: str
     title: str
@@ -133,11 +133,15 @@ class SpecObject(Located):
     def full_id(self) -> str:
         return f"{self.spec_id}.{self.local_id}" if self.spec_id else self.local_id
 
+    @property
+    def label(self) -> str:
+        """The kind's name for readers, untranslated (warning messages)."""
+        return KINDS[self.kind].label
+
 
 @dataclass(frozen=True, kw_only=True)
 class Goal(SpecObject):
     kind: ClassVar[str] = "goal"
-    label: ClassVar[str] = "Goal"
     metric: str = ""
     baseline: str = ""
     target: str = ""
@@ -146,13 +150,11 @@ class Goal(SpecObject):
 @dataclass(frozen=True, kw_only=True)
 class NonGoal(SpecObject):
     kind: ClassVar[str] = "non-goal"
-    label: ClassVar[str] = "Non-goal"
 
 
 @dataclass(frozen=True, kw_only=True)
 class Approach(SpecObject):
     kind: ClassVar[str] = "approach"
-    label: ClassVar[str] = "Approach"
     decision: str = ""
     rationale: str = ""
     impact: str = ""
@@ -164,7 +166,6 @@ class Approach(SpecObject):
 @dataclass(frozen=True, kw_only=True)
 class Concession(SpecObject):
     kind: ClassVar[str] = "concession"
-    label: ClassVar[str] = "Concession"
     category: str = "concession"
     severity: str = ""
     owner: str = ""
@@ -173,7 +174,6 @@ class Concession(SpecObject):
 @dataclass(frozen=True, kw_only=True)
 class Flow(SpecObject):
     kind: ClassVar[str] = "flow"
-    label: ClassVar[str] = "Flow"
     actor: str = ""
     precondition: str = ""
     postcondition: str = ""
@@ -189,7 +189,6 @@ class ErrorPath(SpecObject):
     """An alternate or error path; its title is the condition."""
 
     kind: ClassVar[str] = "error"
-    label: ClassVar[str] = "Error path"
     flow: str = ""
     step: int | None = None
     action: str = ""
@@ -199,7 +198,6 @@ class ErrorPath(SpecObject):
 @dataclass(frozen=True, kw_only=True)
 class Diagram(SpecObject):
     kind: ClassVar[str] = "diagram"
-    label: ClassVar[str] = "Diagram"
     diagram_kind: str = "other"
     code: str = ""
 
@@ -207,7 +205,6 @@ class Diagram(SpecObject):
 @dataclass(frozen=True, kw_only=True)
 class OpenQuestion(SpecObject):
     kind: ClassVar[str] = "question"
-    label: ClassVar[str] = "Open question"
     owner: str = ""
     status: str = "open"
     blocking: bool = False
@@ -219,7 +216,6 @@ class OpenQuestion(SpecObject):
 @dataclass(frozen=True, kw_only=True)
 class Term(SpecObject):
     kind: ClassVar[str] = "term"
-    label: ClassVar[str] = "Term"
     aliases: tuple[str, ...] = ()
 
     @property
@@ -232,23 +228,55 @@ class Term(SpecObject):
         return tuple(unique.values())
 
 
-#: authoring directive → the kind of object it records (``spec_required`` names directives)
-DIRECTIVE_KINDS = {
-    "spec-goal": "goal",
-    "non-goal": "non-goal",
-    "spec-approach": "approach",
-    "spec-concession": "concession",
-    "spec-flow": "flow",
-    "error-path": "error",
-    "spec-diagram": "diagram",
-    "open-question": "question",
-    "spec-term": "term",
-}
+def N_(message: str) -> str:
+    """Mark *message* for the message catalog; it is translated where it is shown."""
+    return message
 
-OBJECT_CLASSES: dict[str, type[SpecObject]] = {
-    cls.kind: cls
-    for cls in (Goal, NonGoal, Approach, Concession, Flow, ErrorPath, Diagram, OpenQuestion, Term)
-}
+
+@dataclass(frozen=True)
+class Kind:
+    """Everything that differs between kinds of spec object, declared once.
+
+    The kind's name (the record's ``kind``) is its role (``:spec:approach:``),
+    its anchor prefix and its ``kind`` in ``spec.json``.
+    """
+
+    record: type[SpecObject]
+    #: the authoring directive (``spec_required`` names these)
+    directive: str
+    #: what a reader calls it; translated where it is shown
+    label: str
+    #: the :class:`SpecCounts` field that counts it on the spec card, if any
+    count: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.record.kind
+
+    @property
+    def anchor_prefix(self) -> str:
+        return self.record.kind
+
+
+OBJECT_KINDS = (
+    Kind(Goal, "spec-goal", N_("Goal")),
+    Kind(NonGoal, "non-goal", N_("Non-goal")),
+    Kind(Approach, "spec-approach", N_("Approach"), count="approaches"),
+    Kind(Concession, "spec-concession", N_("Concession")),
+    Kind(Flow, "spec-flow", N_("Flow")),
+    Kind(ErrorPath, "error-path", N_("Error path"), count="error_paths"),
+    Kind(Diagram, "spec-diagram", N_("Diagram"), count="diagrams"),
+    Kind(OpenQuestion, "open-question", N_("Open question"), count="questions"),
+    Kind(Term, "spec-term", N_("Term"), count="terms"),
+)
+#: kind name → its declaration
+KINDS = {kind.name: kind for kind in OBJECT_KINDS}
+#: authoring directive → its declaration
+KINDS_BY_DIRECTIVE = {kind.directive: kind for kind in OBJECT_KINDS}
+SPEC_KIND = "spec"
+SPEC_LABEL = N_("Spec")
+#: every kind a role can name, in the order ``:any:`` reports them
+ALL_KINDS = (SPEC_KIND, *KINDS)
 
 
 CURRENT = "current"
@@ -285,6 +313,22 @@ class ViewQuery(Located):
         )
 
 
+Location = tuple[str, int] | str
+
+
+class Finding(NamedTuple):
+    """One problem a check found: the warning's subtype, its text and where it points.
+
+    *code* names the rule (``revisit-overdue``, ``dangling-ref``, …), for
+    tools that count findings rather than read their text.
+    """
+
+    subtype: str
+    message: str
+    location: Location
+    code: str
+
+
 @dataclass(frozen=True)
 class SpecCounts:
     """The live counts a spec card shows."""
@@ -300,16 +344,12 @@ class SpecCounts:
 
 def count_objects(objects: list[SpecObject]) -> SpecCounts:
     """Count one spec's objects for its card."""
-    questions = [obj for obj in objects if isinstance(obj, OpenQuestion)]
-    open_questions = [q for q in questions if q.status == "open"]
+    per_kind = Counter(obj.kind for obj in objects)
+    open_questions = [q for q in objects if isinstance(q, OpenQuestion) and q.status == "open"]
     return SpecCounts(
-        approaches=sum(isinstance(obj, Approach) for obj in objects),
-        error_paths=sum(isinstance(obj, ErrorPath) for obj in objects),
-        questions=len(questions),
+        **{kind.count: per_kind[kind.name] for kind in OBJECT_KINDS if kind.count},
         questions_open=len(open_questions),
         questions_blocking=sum(q.blocking for q in open_questions),
-        terms=sum(isinstance(obj, Term) for obj in objects),
-        diagrams=sum(isinstance(obj, Diagram) for obj in objects),
     )
 
 

@@ -1,10 +1,13 @@
-"""Located warnings of type ``spec``; every subtype PRODUCT.md names goes through here."""
+"""Located warnings of type ``spec``: every warning sphinx-spec emits goes through here."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sphinx.util import logging
+
+from sphinx_spec.model import Finding
 
 logger = logging.getLogger("sphinx_spec")
 
@@ -17,3 +20,9 @@ def warn(message: str, subtype: str, location: Location) -> None:
     *location* is a ``(docname, lineno)`` pair, a ``"file:line"`` string or a docutils node.
     """
     logger.warning(message, type="spec", subtype=subtype, location=location)
+
+
+def report(findings: Iterable[Finding]) -> None:
+    """Emit each finding of the project-wide checks as a warning."""
+    for finding in findings:
+        warn(finding.message, finding.subtype, finding.location)

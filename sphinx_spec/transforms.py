@@ -15,9 +15,10 @@ from sphinx.locale import get_translation
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinx_spec.builders import current_builder
+from sphinx_spec.index import ProjectIndex
 from sphinx_spec.model import Diagram, Spec
 from sphinx_spec.nodes import fields, spec_card_details, spec_xref
-from sphinx_spec.store import SpecIndex, get_store
+from sphinx_spec.store import store_of
 
 _ = get_translation("sphinx_spec")
 
@@ -34,7 +35,7 @@ def spec_links(ids: list[str] | tuple[str, ...], docname: str) -> nodes.inline |
     return links
 
 
-def diagram_links(index: SpecIndex, spec: Spec, docname: str) -> nodes.inline | None:
+def diagram_links(index: ProjectIndex, spec: Spec, docname: str) -> nodes.inline | None:
     """The spec's diagrams by title, each linking to its caption and anchor."""
     diagrams = index.objects_of(spec.id, Diagram.kind)
     if not diagrams:
@@ -47,7 +48,7 @@ def diagram_links(index: SpecIndex, spec: Spec, docname: str) -> nodes.inline | 
     return links
 
 
-def questions_summary(index: SpecIndex, spec: Spec) -> str:
+def questions_summary(index: ProjectIndex, spec: Spec) -> str:
     counts = index.counts_for(spec.id)
     text = str(_("%(open)d open of %(total)d")) % {
         "open": counts.questions_open,
@@ -58,7 +59,7 @@ def questions_summary(index: SpecIndex, spec: Spec) -> str:
     return text
 
 
-def card_fields(spec: Spec, index: SpecIndex, docname: str) -> list[nodes.field_list]:
+def card_fields(spec: Spec, index: ProjectIndex, docname: str) -> list[nodes.field_list]:
     """The card's fields: metadata, links both ways, live counts."""
     relations = index.relations
     counts = index.counts_for(spec.id)
@@ -106,7 +107,7 @@ class RenderSpecCards(SphinxPostTransform):
     default_priority = 5
 
     def run(self, **kwargs: Any) -> None:
-        index = get_store(self.env).index
+        index = store_of(self.env).index
         for details in list(self.document.findall(spec_card_details)):
             spec: Spec = details["spec"]
             registered = index.specs.get(spec.id)
@@ -117,7 +118,7 @@ class RenderSpecCards(SphinxPostTransform):
             superseders = index.relations.superseded_by.get(spec.id, []) if live else []
             if superseders:
                 rendered.append(superseded_banner(superseders, spec.docname))
-            rendered += card_fields(spec, index if live else SpecIndex({}, {}), spec.docname)
+            rendered += card_fields(spec, index if live else ProjectIndex({}, {}), spec.docname)
             details.replace_self(rendered)
 
 

@@ -425,7 +425,7 @@ def test_spec_term_named_like_a_glossary_term_warns(app):
 
 @shared_build
 def test_term_defined_differently_in_two_specs_warns(app):
-    """PRODUCT.md: ``spec.glossary`` is "one term defined differently in two specs"."""
+    """``spec.glossary``: one term defined differently in two specs warns at a definition."""
     app.build()
     definitions = {
         ("term-first.rst", line_of(app, "term-first.rst", ".. spec-term:: Ledger")),

@@ -1,17 +1,17 @@
-"""Authoring directives, one module per family."""
+"""Authoring directives, one module per family; each object kind's directive name comes from
+the kind table (``model.OBJECT_KINDS``)."""
 
 from __future__ import annotations
 
 from sphinx.application import Sphinx
 
-from sphinx_spec.directives.diagrams import setup_diagram_directive
-from sphinx_spec.directives.flows import setup_flow_directives
-from sphinx_spec.directives.objects import setup_object_directives
+from sphinx_spec.directives import diagrams, flows  # noqa: F401 (their classes register)
+from sphinx_spec.directives.objects import DIRECTIVE_CLASSES
 from sphinx_spec.directives.spec import setup_spec_directive
+from sphinx_spec.model import OBJECT_KINDS
 
 
 def setup_directives(app: Sphinx) -> None:
     setup_spec_directive(app)
-    setup_object_directives(app)
-    setup_flow_directives(app)
-    setup_diagram_directive(app)
+    for kind in OBJECT_KINDS:
+        app.add_directive(kind.directive, DIRECTIVE_CLASSES[kind.name])

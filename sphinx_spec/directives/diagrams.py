@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from docutils import nodes
-from sphinx.application import Sphinx
 
 from sphinx_spec.diagrams import mermaid_node
 from sphinx_spec.directives.base import _
@@ -73,7 +72,3 @@ class DiagramDirective(ObjectDirective):
 
     def rows(self, record: Diagram) -> Rows:
         return [(str(_("Kind")), record.diagram_kind)]
-
-
-def setup_diagram_directive(app: Sphinx) -> None:
-    app.add_directive("spec-diagram", DiagramDirective)

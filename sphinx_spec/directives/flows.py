@@ -6,7 +6,6 @@ import re
 from typing import Any
 
 from docutils import nodes
-from sphinx.application import Sphinx
 
 from sphinx_spec.directives.base import _
 from sphinx_spec.directives.objects import ObjectDirective, Rows
@@ -105,8 +104,3 @@ class ErrorPathDirective(ObjectDirective):
             return None
         text = record.flow if record.step is None else f"{record.flow}, step {record.step}"
         return spec_xref("flow", record.flow, record.docname, text, spec_step=record.step)
-
-
-def setup_flow_directives(app: Sphinx) -> None:
-    app.add_directive("spec-flow", FlowDirective)
-    app.add_directive("error-path", ErrorPathDirective)

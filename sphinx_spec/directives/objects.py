@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from docutils import nodes
-from sphinx.application import Sphinx
 
 from sphinx_spec.directives.base import (
     OptionSpec,
@@ -23,6 +22,7 @@ from sphinx_spec.directives.base import (
 from sphinx_spec.model import (
     APPROACH_STATUSES,
     CONCESSION_KINDS,
+    KINDS,
     QUESTION_STATUSES,
     SEVERITIES,
     Approach,
@@ -39,18 +39,6 @@ from sphinx_spec.nodes import fields, spec_xref
 
 Rows = list[tuple[str, "str | nodes.Node | None"]]
 
-#: The label in front of each object's title, translatable.
-KIND_LABELS = {
-    "goal": _("Goal"),
-    "non-goal": _("Non-goal"),
-    "approach": _("Approach"),
-    "concession": _("Concession"),
-    "flow": _("Flow"),
-    "error": _("Error path"),
-    "diagram": _("Diagram"),
-    "question": _("Open question"),
-    "term": _("Term"),
-}
 CONCESSION_LABELS = {
     "edge-case": _("Edge case"),
     "concession": _("Concession"),
@@ -61,8 +49,16 @@ CONCESSION_LABELS = {
 }
 
 
+#: kind name → the directive class that records objects of that kind
+DIRECTIVE_CLASSES: dict[str, type[ObjectDirective]] = {}
+
+
 class ObjectDirective(SpecDirectiveBase):
-    """An object of one kind; subclasses say which fields it has and shows."""
+    """An object of one kind; subclasses say which fields it has and shows.
+
+    Each subclass registers itself for its record's kind; the kind table
+    (``model.OBJECT_KINDS``) names the directive it is registered under.
+    """
 
     record_class: ClassVar[type[SpecObject]]
     extra_options: ClassVar[tuple[str, ...]] = ()
@@ -70,6 +66,7 @@ class ObjectDirective(SpecDirectiveBase):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls.option_spec = OptionSpec.of("id", *cls.extra_options)
+        DIRECTIVE_CLASSES[cls.record_class.kind] = cls
 
     def render(self) -> list[nodes.Node]:
         body = self.parse_body()
@@ -97,7 +94,7 @@ class ObjectDirective(SpecDirectiveBase):
         return None
 
     def label(self, record: SpecObject) -> str:
-        return str(KIND_LABELS[record.kind])
+        return str(_(KINDS[record.kind].label))
 
     def record_fields(self, body: list[nodes.Node]) -> dict[str, Any]:
         return {}
@@ -221,12 +218,3 @@ class TermDirective(ObjectDirective):
 
     def rows(self, record: Term) -> Rows:
         return [(str(_("Aliases")), ", ".join(record.aliases))]
-
-
-def setup_object_directives(app: Sphinx) -> None:
-    app.add_directive("spec-goal", GoalDirective)
-    app.add_directive("non-goal", NonGoalDirective)
-    app.add_directive("spec-approach", ApproachDirective)
-    app.add_directive("spec-concession", ConcessionDirective)
-    app.add_directive("open-question", OpenQuestionDirective)
-    app.add_directive("spec-term", TermDirective)

@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from sphinx.locale import get_translation
 
+from sphinx_spec.index import ProjectIndex
 from sphinx_spec.model import (
     APPROACH_STATUSES,
     QUESTION_STATUSES,
@@ -27,8 +28,17 @@ from sphinx_spec.model import (
     SpecObject,
     Term,
 )
-from sphinx_spec.store import SpecIndex
-from sphinx_spec.views.query import Cell, Link, Row, Text, ViewQuery, wants
+from sphinx_spec.views.query import (
+    Cell,
+    GraphEdge,
+    GraphNode,
+    Link,
+    Row,
+    SpecGraph,
+    Text,
+    ViewQuery,
+    wants,
+)
 
 _ = get_translation("sphinx_spec")
 
@@ -49,16 +59,19 @@ class ViewResult:
     summary: tuple[tuple[str, int], ...] = ()
     listed_title: str = ""
     listed: tuple[Row, ...] = field(default=())
+    graph: SpecGraph | None = None
 
     @property
     def empty(self) -> bool:
-        return not any(section.rows for section in self.sections) and not self.listed
+        rows = any(section.rows for section in self.sections) or self.listed
+        return not rows and not (self.graph and self.graph.nodes)
 
     def links(self) -> Iterator[Link]:
-        """Every link the view shows: section headings, then cells, row by row."""
+        """Every link the view shows: section headings, then cells, row by row, graph nodes."""
         cells: list[Cell | None] = [section.heading for section in self.sections]
         cells += [cell for section in self.sections for row in section.rows for cell in row]
         cells += [cell for row in self.listed for cell in row]
+        cells += [node.spec for node in self.graph.nodes] if self.graph else []
         for cell in cells:
             if isinstance(cell, Link):
                 yield cell
@@ -90,14 +103,14 @@ class View:
     own_status: ClassVar[bool] = False
     own_owner: ClassVar[bool] = False
 
-    def result(self, index: SpecIndex, query: ViewQuery) -> ViewResult:
+    def result(self, index: ProjectIndex, query: ViewQuery) -> ViewResult:
         rows = tuple(self.row(index, spec, obj) for spec, obj in self.selected(index, query))
         return ViewResult((Section(None, rows),))
 
-    def row(self, index: SpecIndex, spec: Spec, obj: SpecObject) -> Row:
+    def row(self, index: ProjectIndex, spec: Spec, obj: SpecObject) -> Row:
         raise NotImplementedError
 
-    def specs(self, index: SpecIndex, query: ViewQuery) -> Iterator[Spec]:
+    def specs(self, index: ProjectIndex, query: ViewQuery) -> Iterator[Spec]:
         """The specs that pass the filters that concern specs, by id."""
         current = index.spec_of_doc.get(query.docname)
         for spec_id in sorted(index.specs):
@@ -110,14 +123,14 @@ class View:
                 continue
             yield spec
 
-    def selected(self, index: SpecIndex, query: ViewQuery) -> Iterator[tuple[Spec, SpecObject]]:
+    def selected(self, index: ProjectIndex, query: ViewQuery) -> Iterator[tuple[Spec, SpecObject]]:
         """The view's objects that pass every filter, spec by spec, in document order."""
         for spec in self.specs(index, query):
             for obj in index.objects_of(spec.id, self.kind):
                 if self.keeps(obj, query, index):
                     yield spec, obj
 
-    def keeps(self, obj: SpecObject, query: ViewQuery, index: SpecIndex) -> bool:
+    def keeps(self, obj: SpecObject, query: ViewQuery, index: ProjectIndex) -> bool:
         status = getattr(obj, "status", "")
         owner = getattr(obj, "owner", "")
         return (not self.own_status or wants(query.statuses, status)) and (
@@ -125,7 +138,7 @@ class View:
         )
 
 
-class SpecIndexView(View):
+class ProjectIndexView(View):
     name = "spec-index"
     empty_note = _("No matching specs.")
     columns = (
@@ -134,11 +147,11 @@ class SpecIndexView(View):
     )  # fmt: skip
     widths = (10, 22, 10, 14, 14, 10, 10, 10)
 
-    def result(self, index: SpecIndex, query: ViewQuery) -> ViewResult:
+    def result(self, index: ProjectIndex, query: ViewQuery) -> ViewResult:
         rows = tuple(self.spec_row(index, spec) for spec in self.specs(index, query))
         return ViewResult((Section(None, rows),))
 
-    def spec_row(self, index: SpecIndex, spec: Spec) -> Row:
+    def spec_row(self, index: ProjectIndex, spec: Spec) -> Row:
         counts = index.counts_for(spec.id)
         return (
             spec_link(spec),
@@ -161,7 +174,7 @@ class TradeoffsView(View):
     statuses = APPROACH_STATUSES
     own_status = True
 
-    def row(self, index: SpecIndex, spec: Spec, obj: SpecObject) -> Row:
+    def row(self, index: ProjectIndex, spec: Spec, obj: SpecObject) -> Row:
         assert isinstance(obj, Approach)
         return (
             object_link(obj),
@@ -180,7 +193,7 @@ class GoalsView(View):
     columns = (_("Goal"), _("Metric"), _("Baseline"), _("Target"), _("Spec"))
     widths = (26, 26, 14, 14, 10)
 
-    def row(self, index: SpecIndex, spec: Spec, obj: SpecObject) -> Row:
+    def row(self, index: ProjectIndex, spec: Spec, obj: SpecObject) -> Row:
         assert isinstance(obj, Goal)
         return (
             object_link(obj),
@@ -190,7 +203,7 @@ class GoalsView(View):
             spec_link(spec),
         )
 
-    def result(self, index: SpecIndex, query: ViewQuery) -> ViewResult:
+    def result(self, index: ProjectIndex, query: ViewQuery) -> ViewResult:
         goals = super().result(index, query)
         non_goals = tuple(
             (object_link(obj), spec_link(spec))
@@ -214,7 +227,7 @@ class ErrorPathsView(View):
     )
     widths = (6, 22, 22, 22, 16, 10)
 
-    def keeps(self, obj: SpecObject, query: ViewQuery, index: SpecIndex) -> bool:
+    def keeps(self, obj: SpecObject, query: ViewQuery, index: ProjectIndex) -> bool:
         if not query.flows:
             return True
         assert isinstance(obj, ErrorPath)
@@ -222,7 +235,7 @@ class ErrorPathsView(View):
         wanted = {index.resolve(Flow.kind, name, query.docname) for name in query.flows}
         return flow is not None and flow in wanted
 
-    def row(self, index: SpecIndex, spec: Spec, obj: SpecObject) -> Row:
+    def row(self, index: ProjectIndex, spec: Spec, obj: SpecObject) -> Row:
         assert isinstance(obj, ErrorPath)
         return (
             object_link(obj, obj.local_id),
@@ -233,7 +246,7 @@ class ErrorPathsView(View):
             spec_link(spec),
         )
 
-    def flow_cell(self, index: SpecIndex, obj: ErrorPath) -> Cell:
+    def flow_cell(self, index: ProjectIndex, obj: ErrorPath) -> Cell:
         flow = index.resolve(Flow.kind, obj.flow, obj.docname) if obj.flow else None
         if not isinstance(flow, Flow):
             return Text(obj.flow)
@@ -251,7 +264,7 @@ class OpenQuestionsView(View):
     own_status = True
     own_owner = True
 
-    def result(self, index: SpecIndex, query: ViewQuery) -> ViewResult:
+    def result(self, index: ProjectIndex, query: ViewQuery) -> ViewResult:
         grouped: dict[str, list[OpenQuestion]] = {}
         specs: dict[str, Spec] = {}
         for spec, obj in self.selected(index, query):
@@ -294,11 +307,11 @@ class ConcessionsView(View):
     widths = (34, 16, 12, 14, 12)
     own_owner = True
 
-    def keeps(self, obj: SpecObject, query: ViewQuery, index: SpecIndex) -> bool:
+    def keeps(self, obj: SpecObject, query: ViewQuery, index: ProjectIndex) -> bool:
         assert isinstance(obj, Concession)
         return super().keeps(obj, query, index) and wants(query.kinds, obj.category)
 
-    def row(self, index: SpecIndex, spec: Spec, obj: SpecObject) -> Row:
+    def row(self, index: ProjectIndex, spec: Spec, obj: SpecObject) -> Row:
         assert isinstance(obj, Concession)
         return (
             object_link(obj),
@@ -316,7 +329,7 @@ class GlossaryView(View):
     columns = (_("Term"), _("Definition"), _("Aliases"), _("Defined in"))
     widths = (18, 46, 16, 20)
 
-    def result(self, index: SpecIndex, query: ViewQuery) -> ViewResult:
+    def result(self, index: ProjectIndex, query: ViewQuery) -> ViewResult:
         merged: dict[str, list[Term]] = {}
         for _spec, obj in self.selected(index, query):
             assert isinstance(obj, Term)
@@ -324,9 +337,10 @@ class GlossaryView(View):
         rows = tuple(self.merged_row(index, merged[name]) for name in sorted(merged))
         return ViewResult((Section(None, rows),))
 
-    def merged_row(self, index: SpecIndex, terms: list[Term]) -> Row:
+    def merged_row(self, index: ProjectIndex, terms: list[Term]) -> Row:
         """One row per term name: this project's definition first, else the first by spec id."""
-        first = next((term for term in terms if not term.external), terms[0])
+        order = {id(term): n for n, term in enumerate(index.definitions(terms[0].title))}
+        first = min(terms, key=lambda term: order.get(id(term), len(order)))
         aliases: dict[str, str] = {}
         for alias in (alias for term in terms for alias in term.aliases):
             aliases.setdefault(alias.casefold(), alias)
@@ -340,26 +354,33 @@ class GraphView(View):
 
     name = "spec-graph"
     empty_note = _("No matching specs.")
-    columns = (_("Spec"), _("Status"), _("Supersedes"), _("Depends on"))
-    widths = (40, 20, 20, 20)
+    columns = (_("Spec"),)
+    widths = (100,)
 
-    def result(self, index: SpecIndex, query: ViewQuery) -> ViewResult:
-        rows = tuple(
-            (
-                spec_link(spec, f"{spec.id}: {spec.title}"),
-                Text(spec.status),
-                Text(",".join(spec.supersedes)),
-                Text(",".join(spec.depends_on)),
-            )
-            for spec in self.specs(index, query)
+    def result(self, index: ProjectIndex, query: ViewQuery) -> ViewResult:
+        specs = list(self.specs(index, query))
+        node_ids = {spec.id: f"s{n}" for n, spec in enumerate(specs)}
+        nodes = tuple(
+            GraphNode(node_ids[spec.id], spec_link(spec, f"{spec.id}: {spec.title}"), spec.status)
+            for spec in specs
         )
-        return ViewResult((Section(None, rows),))
+        edges = tuple(
+            GraphEdge(node_ids[spec.id], node_ids[target], relation)
+            for spec in specs
+            for relation, targets in (
+                ("supersedes", spec.supersedes),
+                ("depends-on", spec.depends_on),
+            )
+            for target in targets
+            if target in node_ids and target != spec.id
+        )
+        return ViewResult((), graph=SpecGraph(nodes, edges))
 
 
 VIEWS: dict[str, View] = {
     view.name: view
     for view in (
-        SpecIndexView(),
+        ProjectIndexView(),
         TradeoffsView(),
         GoalsView(),
         ErrorPathsView(),
@@ -371,7 +392,7 @@ VIEWS: dict[str, View] = {
 }
 
 
-def view_result(index: SpecIndex, query: ViewQuery) -> ViewResult:
+def view_result(index: ProjectIndex, query: ViewQuery) -> ViewResult:
     """The result of *query*, computed once per index."""
     if query not in index.view_results:
         index.view_results[query] = VIEWS[query.view].result(index, query)

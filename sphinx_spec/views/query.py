@@ -1,7 +1,7 @@
-"""The cells of the rows a view answers with, and how filters match values.
+"""What a view answers with — rows of cells, or a graph — and how filters match values.
 
-Pure data, no docutils: rows are compared across builds to decide whether a
-page that shows a view must be written again.
+Pure data, no docutils: results are compared across builds to decide whether
+a page that shows a view must be written again.
 """
 
 from __future__ import annotations
@@ -10,7 +10,19 @@ from typing import NamedTuple
 
 from sphinx_spec.model import CURRENT, NO_MATCH, ViewQuery
 
-__all__ = ["CURRENT", "NO_MATCH", "Cell", "Link", "Row", "Text", "ViewQuery", "wants"]
+__all__ = [
+    "CURRENT",
+    "NO_MATCH",
+    "Cell",
+    "GraphEdge",
+    "GraphNode",
+    "Link",
+    "Row",
+    "SpecGraph",
+    "Text",
+    "ViewQuery",
+    "wants",
+]
 
 
 class Text(NamedTuple):
@@ -30,6 +42,27 @@ class Link(NamedTuple):
 
 Cell = Text | Link | tuple[Link, ...]
 Row = tuple[Cell, ...]
+
+
+class GraphNode(NamedTuple):
+    """A spec in the spec graph: its Mermaid node id, its link and its status."""
+
+    node_id: str
+    spec: Link
+    status: str
+
+
+class GraphEdge(NamedTuple):
+    """``source`` supersedes or depends on ``target`` (Mermaid node ids)."""
+
+    source: str
+    target: str
+    relation: str  # "supersedes" or "depends-on"
+
+
+class SpecGraph(NamedTuple):
+    nodes: tuple[GraphNode, ...]
+    edges: tuple[GraphEdge, ...]
 
 
 def folded(values: tuple[str, ...]) -> set[str]:

@@ -13,12 +13,12 @@ from sphinx.application import Sphinx
 from sphinx.locale import get_translation
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from sphinx_spec.diagrams import GraphEdge, GraphNode, mermaid_node, spec_graph
+from sphinx_spec.diagrams import mermaid_node, spec_graph
 from sphinx_spec.nodes import spec_view, spec_xref
 from sphinx_spec.report import warn
-from sphinx_spec.store import get_store
-from sphinx_spec.views.catalog import VIEWS, GraphView, Section, View, ViewResult, view_result
-from sphinx_spec.views.query import Cell, Link, Row, Text, ViewQuery
+from sphinx_spec.store import store_of
+from sphinx_spec.views.catalog import VIEWS, Section, View, ViewResult, view_result
+from sphinx_spec.views.query import Cell, Link, Row, SpecGraph, ViewQuery
 
 _ = get_translation("sphinx_spec")
 
@@ -105,44 +105,27 @@ MERMAID_MAX_EDGES = 500
 EDGE_LABELS = {"supersedes": _("supersedes"), "depends-on": _("depends on")}
 
 
-def graph_parts(rows: tuple[Row, ...]) -> tuple[list[GraphNode], list[GraphEdge]]:
-    """Nodes ``s0``, ``s1``, … for the rows' specs, and the edges between them."""
-    node_ids = {row[0].target: f"s{n}" for n, row in enumerate(rows)}  # type: ignore[union-attr]
-    graph_nodes, edges = [], []
-    for row in rows:
-        spec, status, supersedes, depends_on = row
-        assert isinstance(spec, Link) and isinstance(status, Text)
-        graph_nodes.append(GraphNode(node_ids[spec.target], spec.target, spec.text, status.text))
-        for relation, targets in (("supersedes", supersedes), ("depends-on", depends_on)):
-            assert isinstance(targets, Text)
-            for target in filter(None, targets.text.split(",")):
-                if target in node_ids and target != spec.target:
-                    edges.append(GraphEdge(node_ids[spec.target], node_ids[target], relation))
-    return graph_nodes, edges
-
-
-def render_graph(result: ViewResult, query: ViewQuery, number: int) -> list[nodes.Node]:
+def render_graph(graph: SpecGraph, query: ViewQuery, number: int) -> list[nodes.Node]:
     """The Mermaid flowchart, and a list of its specs whose links the graph's nodes reuse."""
-    rows = result.sections[0].rows
-    graph_nodes, edges = graph_parts(rows)
     labels = {relation: str(label) for relation, label in EDGE_LABELS.items()}
     caption = query.title or str(_("Spec graph"))
     anchor = nodes.make_id(f"spec-graph-{query.docname}-{number}")
     block = nodes.container("", nodes.target("", "", ids=[anchor]), classes=["spec-graph"])
-    code = spec_graph(graph_nodes, edges, labels)
-    if len(code) > MERMAID_MAX_TEXT or len(edges) > MERMAID_MAX_EDGES:
+    code = spec_graph(graph, labels)
+    if len(code) > MERMAID_MAX_TEXT or len(graph.edges) > MERMAID_MAX_EDGES:
         warn(
-            f"spec-graph: {len(graph_nodes)} specs and {len(edges)} edges are more than Mermaid "
-            "draws by default; showing the list only (narrow it with :spec:, :status:, :tags:)",
+            f"spec-graph: {len(graph.nodes)} specs and {len(graph.edges)} edges are more than "
+            "Mermaid draws by default; showing the list only (narrow it with :spec:, :status:, "
+            ":tags:)",
             "diagram",
             query.location,
         )
     else:
         block += mermaid_node(code, caption)
     links = nodes.bullet_list(classes=["spec-graph-links"])
-    for node, row in zip(graph_nodes, rows, strict=True):
+    for node in graph.nodes:
         item = nodes.list_item("", classes=[f"spec-graph-node-{node.node_id}"])
-        item += nodes.paragraph("", "", *cell_nodes(row[0], query.docname))
+        item += nodes.paragraph("", "", link_node(node.spec, query.docname))
         links += item
     block += links
     return [block]
@@ -160,8 +143,8 @@ def render_view(
     if result.empty:
         note = str(view.empty_note)
         return [*rendered, nodes.paragraph("", note, classes=["spec-view-empty"])]
-    if view.name == GraphView.name:
-        return [*rendered, *render_graph(result, query, number)]
+    if result.graph is not None:
+        return [*rendered, *render_graph(result.graph, query, number)]
     for section in result.sections:
         rendered += section_nodes(view, section, query.docname)
     rendered += listed_nodes(result, query.docname)
@@ -177,7 +160,7 @@ class RenderViews(SphinxPostTransform):
     default_priority = 5
 
     def run(self, **kwargs: Any) -> None:
-        index = get_store(self.env).index
+        index = store_of(self.env).index
         for number, placeholder in enumerate(list(self.document.findall(spec_view))):
             query: ViewQuery = placeholder["query"]
             view = VIEWS[query.view]

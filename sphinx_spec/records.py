@@ -1,67 +1,62 @@
-"""Collect each document's records into the store; keep the store in step with the build.
+"""Settle each record a directive drafted: its spec, its final id, its anchor.
 
-Directives leave their record on the node they emit. After a document is
-parsed, :class:`CollectSpecRecords` settles what needs the whole document —
-which spec the objects belong to, derived and sequence ids, anchors,
-duplicates, orphans — and files the records under the document's name.
+Directives leave a draft record on the node they emit. Once the whole
+document is parsed, :class:`SettleRecords` decides what needs the whole
+document — which spec the objects belong to, derived and sequence ids,
+anchors, duplicates and orphans (warned here, while the document is read) —
+and leaves the final record on the node, for the flow diagrams
+(:mod:`sphinx_spec.diagrams`) and for the collector
+(:mod:`sphinx_spec.collector`), which files the records that
+:func:`is_collected` accepts.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 
 from docutils import nodes
-from sphinx import addnodes
 from sphinx.application import Sphinx
-from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
 
-from sphinx_spec.diagrams import draw_flows
-from sphinx_spec.model import ErrorPath, Flow, Spec, SpecObject, Term
-from sphinx_spec.nodes import spec_card_details, spec_view
+from sphinx_spec.model import ErrorPath, Flow, Spec, SpecObject
+from sphinx_spec.nodes import spec_card_details
 from sphinx_spec.report import warn
-from sphinx_spec.store import Reference, SpecStore, get_store
+
+#: the node attribute a directive's record travels in
+RECORD = "spec_record"
 
 Marked = tuple[nodes.Element, Any]
 
 
-def take_records(document: nodes.document) -> list[Marked]:
+def marked_records(document: nodes.document) -> list[Marked]:
     """Every node a directive marked with its record, in document order."""
-    marked = [
-        (node, node.attributes.pop("spec_record"))
-        for node in document.findall(nodes.Element)
-        if "spec_record" in node.attributes
-    ]
-    return marked
+    return [(node, node[RECORD]) for node in document.findall(nodes.Element) if RECORD in node]
 
 
-def spec_references(document: nodes.document) -> Iterator[Reference]:
-    """The spec objects a document links to, for re-writing it when they change."""
-    for ref in document.findall(addnodes.pending_xref):
-        domain, kind = ref.get("refdomain"), ref.get("reftype")
-        if domain == "spec" or kind == "any" or (domain == "std" and kind == "term"):
-            yield Reference(kind, ref.get("reftarget", ""), ref.get("spec_step") or 0)
+def is_collected(record: Spec | SpecObject) -> bool:
+    """Whether a settled record joins the project: the document's spec, and its objects.
+
+    Only they get an anchor and a spec: a second ``spec`` directive, a spec
+    without a valid id, an object whose id is taken and an object in a
+    document without a spec are rendered but not collected.
+    """
+    return bool(record.anchor) and (isinstance(record, Spec) or bool(record.spec_id))
 
 
-class CollectSpecRecords(SphinxTransform):
-    """Assign ids and anchors to the document's spec records and store them."""
+class SettleRecords(SphinxTransform):
+    """Give the document's records their spec, final ids and anchors."""
 
     default_priority = 500
 
     def apply(self, **kwargs: Any) -> None:
-        docname = self.env.docname
-        store = get_store(self.env)
-        marked = take_records(self.document)
+        marked = marked_records(self.document)
         specs = [(node, record) for node, record in marked if isinstance(record, Spec)]
         objects = [(node, record) for node, record in marked if not isinstance(record, Spec)]
-        spec = self.register_specs(specs, store)
-        collected = self.settle_objects(objects, spec)
-        if spec is not None:
-            store.add_objects(docname, collected)
-        else:
+        spec = self.settle_spec(specs)
+        self.settle_objects(objects, spec)
+        if spec is None:
             reason = "whose 'spec' has no valid :id:" if specs else "without a 'spec' directive"
             for _node, record in objects:
                 warn(
@@ -70,12 +65,10 @@ class CollectSpecRecords(SphinxTransform):
                     "orphan",
                     record.location,
                 )
-        store.note_references(docname, spec_references(self.document))
-        store.note_views(docname, [node["query"] for node in self.document.findall(spec_view)])
 
-    def register_specs(self, specs: list[Marked], store: SpecStore) -> Spec | None:
-        """Register the first spec of the document if its id is valid; more are duplicates."""
-        registered: Spec | None = None
+    def settle_spec(self, specs: list[Marked]) -> Spec | None:
+        """The first spec of the document if its id is valid; more are duplicates."""
+        settled: Spec | None = None
         for n, (node, record) in enumerate(specs):
             if n:
                 first = specs[0][1]
@@ -87,22 +80,18 @@ class CollectSpecRecords(SphinxTransform):
                     record.location,
                 )
             elif record.id:
-                registered = dataclasses.replace(
-                    record, anchor=self.anchor(node, f"spec-{record.id}")
-                )
-                store.add_spec(registered)
+                settled = dataclasses.replace(record, anchor=self.anchor(node, f"spec-{record.id}"))
+                node[RECORD] = settled
                 for details in node.findall(spec_card_details):
-                    details["spec"] = registered
-        return registered
+                    details["spec"] = settled
+        return settled
 
-    def settle_objects(self, objects: list[Marked], spec: Spec | None) -> list[SpecObject]:
-        """Final ids and anchors for the objects; returns those that are collected."""
+    def settle_objects(self, objects: list[Marked], spec: Spec | None) -> None:
+        """Final ids and anchors; an object whose id is taken keeps neither."""
         ids = ObjectIds()
         for _node, record in objects:
             if record.id_explicit:
                 ids.reserve(record)
-        collected = []
-        settled = []
         for node, record in objects:
             local_id = ids.settle(record)
             prefix = f"{record.kind}-{spec.id}" if spec else record.kind
@@ -115,11 +104,7 @@ class CollectSpecRecords(SphinxTransform):
             show_id(node, final.local_id)
             if isinstance(final, Flow) and final.anchor:
                 anchor_steps(self.document, node, final)
-            settled.append((node, final))
-            if local_id:
-                collected.append(final)
-        draw_flows(settled)
-        return collected
+            node[RECORD] = final
 
     def anchor(self, node: nodes.Element, name: str) -> str:
         """A stable anchor from *name*, unique in this document, as a target in *node*."""
@@ -200,50 +185,5 @@ def anchor_steps(document: nodes.document, node: nodes.Element, flow: Flow) -> N
             return
 
 
-def register_terms(env: BuildEnvironment, terms: list[Term]) -> None:
-    """List every spec term (and alias) as a standard ``term`` object.
-
-    That puts it in ``objects.inv`` as ``std:term`` and lets ``:term:`` find
-    it by its exact name; other spellings are resolved by ``domain``. A name
-    that an ordinary ``glossary`` defines stays the glossary's and warns
-    ``spec.glossary``.
-    """
-    std_objects: dict[tuple[str, str], tuple[str, str]] = env.get_domain("std").objects  # type: ignore[attr-defined]
-    ours = {(term.docname, term.anchor) for term in terms}
-    defined = {name.lower(): where for (kind, name), where in std_objects.items() if kind == "term"}
-    for term in terms:
-        for name in term.names:
-            existing = defined.setdefault(name.lower(), (term.docname, term.anchor))
-            if existing == (term.docname, term.anchor):
-                std_objects["term", name] = existing
-            elif existing not in ours:
-                warn(
-                    f"spec term {name!r} clashes with the glossary term in {existing[0]!r}; "
-                    ":term: keeps pointing at the glossary",
-                    "glossary",
-                    term.location,
-                )
-
-
-def purge_document(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    get_store(env).purge(docname)
-
-
-def merge_documents(
-    app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
-) -> None:
-    get_store(env).merge(docnames, get_store(other))
-
-
-def derive_project_data(app: Sphinx, env: BuildEnvironment) -> None:
-    """After reading: build the cross-document index once, register terms."""
-    index = get_store(env).index
-    terms = [obj for obj in index.objects.values() if isinstance(obj, Term) and not obj.external]
-    register_terms(env, sorted(terms, key=lambda t: (t.docname, t.lineno)))
-
-
-def setup_collect(app: Sphinx) -> None:
-    app.add_transform(CollectSpecRecords)
-    app.connect("env-purge-doc", purge_document)
-    app.connect("env-merge-info", merge_documents)
-    app.connect("env-updated", derive_project_data)
+def setup_records(app: Sphinx) -> None:
+    app.add_transform(SettleRecords)

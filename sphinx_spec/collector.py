@@ -1,0 +1,104 @@
+"""The one owner of the spec data's lifecycle across a build.
+
+:class:`SpecCollector` is an ``EnvironmentCollector``; in build order it
+
+1. reads every ``spec_import`` entry again (``env-before-read-docs``),
+2. forgets what a changed or removed document held (``env-purge-doc``),
+3. files each document's records, references and views (``doctree-read``),
+4. merges what parallel readers filed (``env-merge-info``),
+5. derives the project index once and reports the project-wide checks —
+   on every build, a rebuild with nothing to read included (``env-updated``),
+6. names the pages that show something that changed elsewhere, so that they
+   are written again without being read (``env-get-updated``).
+
+The data itself lives in :class:`~sphinx_spec.store.SpecStore`; the doctree
+work that precedes filing (ids, anchors, flow diagrams) is done by transforms
+(:mod:`sphinx_spec.records`, :mod:`sphinx_spec.diagrams`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Set
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.environment.collectors import EnvironmentCollector
+
+from sphinx_spec.checks import project_findings
+from sphinx_spec.config import check_settings
+from sphinx_spec.federation import import_specs
+from sphinx_spec.freshness import outdated_documents
+from sphinx_spec.model import Spec, SpecObject
+from sphinx_spec.nodes import spec_view
+from sphinx_spec.records import RECORD, is_collected, marked_records
+from sphinx_spec.report import report
+from sphinx_spec.store import Reference, store_of
+from sphinx_spec.terms import glossary_terms
+
+
+def references_in(doctree: nodes.document) -> Iterator[Reference]:
+    """The spec objects and terms a document links to, for writing it again when they change."""
+    for ref in doctree.findall(addnodes.pending_xref):
+        domain, kind = ref.get("refdomain") or "", ref.get("reftype", "")
+        if domain == "spec" or kind == "any" or (domain == "std" and kind == "term"):
+            yield Reference(kind, ref.get("reftarget", ""), ref.get("spec_step") or 0, domain)
+
+
+def take_records(doctree: nodes.document) -> tuple[Spec | None, list[SpecObject]]:
+    """The document's collected spec and objects; the marks leave the doctree."""
+    spec, objects = None, []
+    for node, record in marked_records(doctree):
+        del node[RECORD]
+        if not is_collected(record):
+            continue
+        if isinstance(record, Spec):
+            spec = record
+        else:
+            objects.append(record)
+    return spec, objects
+
+
+class SpecCollector(EnvironmentCollector):
+    """Reads, purges, merges, imports, indexes, checks, and keeps pages fresh."""
+
+    def enable(self, app: Sphinx) -> None:
+        super().enable(app)
+        assert self.listener_ids is not None
+        self.listener_ids["env-before-read-docs"] = app.connect(
+            "env-before-read-docs", self.load_imports
+        )
+        self.listener_ids["env-updated"] = app.connect("env-updated", self.settle_project)
+
+    def load_imports(self, app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+        store_of(env).set_imported(import_specs(app))
+
+    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+        store_of(env).purge(docname)
+
+    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
+        spec, objects = take_records(doctree)
+        views = [node["query"] for node in doctree.findall(spec_view)]
+        store_of(app.env).add_document(
+            app.env.docname, spec, objects, references_in(doctree), views
+        )
+
+    def merge_other(
+        self, app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment
+    ) -> None:
+        store_of(env).merge(set(docnames), store_of(other))
+
+    def settle_project(self, app: Sphinx, env: BuildEnvironment) -> None:
+        """After reading: the index, once, and the project-wide checks, on every build."""
+        store = store_of(env)
+        store.set_glossary(glossary_terms(env))
+        store.findings = tuple(project_findings(store, check_settings(app)))
+        report(store.findings)
+
+    def get_updated_docs(self, app: Sphinx, env: BuildEnvironment) -> list[str]:
+        return outdated_documents(store_of(env), sorted(env.found_docs), str(app.outdir))
+
+
+def setup_collector(app: Sphinx) -> None:
+    app.add_env_collector(SpecCollector)

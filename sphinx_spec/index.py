@@ -1,0 +1,197 @@
+"""The project index: id lookups, reverse links and counts over every spec record.
+
+Records come in two layers. The *local* layer holds this project's own
+documents; the *imported* layer holds what ``spec_import`` read from other
+projects' ``spec.json``. Code that must see only this project's records —
+checks, ``objects.inv``, ``spec.json``, reverse links — reads ``index.local``;
+lookups and views read the index itself, which answers from both, the local
+layer first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
+
+from sphinx_spec.model import (
+    ALL_KINDS,
+    SPEC_KIND,
+    Goal,
+    NonGoal,
+    Relations,
+    Spec,
+    SpecCounts,
+    SpecObject,
+    Term,
+    count_objects,
+    reverse_relations,
+)
+
+Target = Spec | SpecObject
+
+
+class ImportedSpecs(NamedTuple):
+    """The specs and objects read from one entry of ``spec_import``."""
+
+    specs: tuple[Spec, ...]
+    objects: tuple[SpecObject, ...]
+
+
+class Layer:
+    """Records of one origin: the first spec to claim an id wins, later ones are duplicates."""
+
+    def __init__(self) -> None:
+        self.specs: dict[str, Spec] = {}
+        #: ``(first, again)``: a spec id claimed twice
+        self.duplicate_specs: list[tuple[Spec, Spec]] = []
+        self.objects: dict[tuple[str, str], SpecObject] = {}
+        #: ``(first, again)``: one full id reached twice through dotted ids
+        self.duplicate_objects: list[tuple[SpecObject, SpecObject]] = []
+        self.by_spec: dict[str, list[SpecObject]] = {}
+        #: casefolded term name or alias → the terms that use it, by spec id
+        self.terms_by_name: dict[str, list[Term]] = {}
+
+    def add_spec(self, spec: Spec) -> bool:
+        """Claim *spec*'s id; whether it won."""
+        first = self.specs.setdefault(spec.id, spec)
+        if first is not spec:
+            self.duplicate_specs.append((first, spec))
+        return first is spec
+
+    def add_object(self, obj: SpecObject) -> None:
+        first = self.objects.setdefault((obj.kind, obj.full_id), obj)
+        if first is not obj:  # dotted ids: spec "A.B" + "c" and spec "A" + "B.c"
+            self.duplicate_objects.append((first, obj))
+            return
+        self.by_spec.setdefault(obj.spec_id, []).append(obj)
+        if isinstance(obj, Term):
+            for name in obj.names:
+                self.terms_by_name.setdefault(name.casefold(), []).append(obj)
+
+    def order_terms(self) -> None:
+        """Several definitions of one name: the spec whose id sorts first comes first."""
+        for terms in self.terms_by_name.values():
+            terms.sort(key=lambda term: term.spec_id)
+
+
+def local_layer(specs: Mapping[str, Spec], objects: Mapping[str, Iterable[SpecObject]]) -> Layer:
+    """This project's records; a spec that loses its id to another document loses its objects."""
+    layer = Layer()
+    winners = {docname for docname in sorted(specs) if layer.add_spec(specs[docname])}
+    for docname in sorted(objects):
+        if docname in winners:
+            for obj in objects[docname]:
+                layer.add_object(obj)
+    layer.order_terms()
+    return layer
+
+
+def imported_layer(imported: Iterable[ImportedSpecs], local: Layer) -> tuple[Layer, list[Spec]]:
+    """The imported records, and the imported specs left out because a local spec has the id."""
+    layer = Layer()
+    shadowed = []
+    for project in imported:
+        winners = set()
+        for spec in project.specs:
+            if spec.id in local.specs:
+                shadowed.append(spec)
+            elif layer.add_spec(spec):
+                winners.add(spec.id)
+        for obj in project.objects:
+            if obj.spec_id in winners:
+                layer.add_object(obj)
+    layer.order_terms()
+    return layer, shadowed
+
+
+class ProjectIndex:
+    """Lookups over the whole project, derived from the store whenever it changes."""
+
+    def __init__(
+        self,
+        specs: Mapping[str, Spec],
+        objects: Mapping[str, Iterable[SpecObject]],
+        imported: Iterable[ImportedSpecs] = (),
+        glossary: Mapping[str, tuple[str, str]] | None = None,
+    ) -> None:
+        #: names that ordinary glossaries define (casefolded) → ``(docname, anchor)``
+        self.glossary = dict(glossary or {})
+        self.local = local_layer(specs, objects)
+        self.imported, self.shadowed = imported_layer(imported, self.local)
+        #: each document's spec, if it won its id (a duplicate's document has none)
+        self.spec_of_doc = {spec.docname: spec for spec in self.local.specs.values()}
+        self.specs: dict[str, Spec] = {**self.imported.specs, **self.local.specs}
+        self.objects: dict[tuple[str, str], SpecObject] = {
+            **self.imported.objects,
+            **self.local.objects,
+        }
+        self.by_spec = {**self.imported.by_spec, **self.local.by_spec}
+        self.terms_by_name: dict[str, list[Term]] = {}
+        for layer in (self.local, self.imported):
+            for name, terms in layer.terms_by_name.items():
+                self.terms_by_name.setdefault(name, []).extend(terms)
+        #: reverse links between this project's specs
+        self.relations: Relations = reverse_relations(
+            [self.local.specs[key] for key in sorted(self.local.specs)]
+        )
+        self.counts = {key: count_objects(objs) for key, objs in self.by_spec.items()}
+        #: each view's result, by query: the freshness digest and the page share one
+        self.view_results: dict[Any, Any] = {}
+
+    def counts_for(self, spec_id: str) -> SpecCounts:
+        return self.counts.get(spec_id, SpecCounts())
+
+    def objects_of(self, spec_id: str, kind: str | None = None) -> list[SpecObject]:
+        objects = self.by_spec.get(spec_id, [])
+        return [obj for obj in objects if kind is None or obj.kind == kind]
+
+    def definitions(self, name: str) -> list[Term]:
+        """The terms named *name* (title or alias): this project's first, each layer by spec id."""
+        return self.terms_by_name.get(name.casefold(), [])
+
+    def resolve(
+        self, kind: str, target: str, from_docname: str | None, *, by_name: bool = True
+    ) -> Target | None:
+        """Find the spec or object a role of *kind* names.
+
+        *target* is a spec id, a full id (``SPEC.local``), or, inside a
+        spec's document, a local id. ``goal`` also finds non-goals; terms
+        also resolve by name or alias unless *by_name* is false.
+        """
+        if kind == SPEC_KIND:
+            return self.specs.get(target)
+        if kind == Goal.kind:
+            return self._by_id(kind, target, from_docname) or self._by_id(
+                NonGoal.kind, target, from_docname
+            )
+        found = self._by_id(kind, target, from_docname)
+        if found is None and kind == Term.kind and by_name:
+            found = self.term_by_name(target, from_docname)
+        return found
+
+    def _by_id(self, kind: str, target: str, from_docname: str | None) -> SpecObject | None:
+        """A local id in the referring document's spec first, then a full id."""
+        current = self.spec_of_doc.get(from_docname or "")
+        found = current and self.objects.get((kind, f"{current.id}.{target}"))
+        return found or self.objects.get((kind, target))
+
+    def term_by_name(self, name: str, from_docname: str | None) -> Term | None:
+        """The term *name* means in *from_docname*: its own spec's first, else the first."""
+        candidates = self.definitions(name)
+        current = self.spec_of_doc.get(from_docname or "")
+        own = [term for term in candidates if current and term.spec_id == current.id]
+        found = own or candidates
+        return found[0] if found else None
+
+    def resolve_any(self, target: str, from_docname: str | None) -> list[Target]:
+        """Every spec and object whose id *target* is (``:any:``), each once.
+
+        Terms by name are left to ``:any:``'s last resort (``sphinx_spec.terms``),
+        after Sphinx's own glossary.
+        """
+        found = (self.resolve(kind, target, from_docname, by_name=False) for kind in ALL_KINDS)
+        unique: dict[tuple[str, str, str], Target] = {}
+        for obj in found:
+            if obj is not None:
+                unique[obj.docname, obj.anchor, obj.href] = obj
+        return list(unique.values())

@@ -1,0 +1,231 @@
+"""``spec.json``: the format, written, read and validated in one place.
+
+The build writes it to the output directory when it finishes (``spec_json``):
+every spec and object of this project, sorted and indented so that two builds
+of the same sources give the same bytes. ``spec_import`` and ``sphinx-spec
+query`` read it back through :func:`parse`, which checks the format version
+and the JSON Schema shipped in ``schema/spec.schema.json``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sphinx.application import Sphinx
+from sphinx.builders import Builder
+
+from sphinx_spec.index import ImportedSpecs, ProjectIndex
+from sphinx_spec.model import KINDS, ErrorPath, Located, OpenQuestion, Spec, SpecObject
+from sphinx_spec.store import store_of
+
+if TYPE_CHECKING:  # imported when a file is read: most builds never need them
+    import jsonschema
+
+#: The format's version; bumped when a field changes meaning or disappears.
+FORMAT_VERSION = 1
+SCHEMA_PATH = Path(__file__).parent / "schema" / "spec.schema.json"
+#: Fields that describe the build machine rather than the spec: left out of the export.
+PRIVATE_FIELDS = {"source", "id_explicit", "project", "href"}
+#: Where a record was written in its own project: replaced for a record read back.
+LOCATED_FIELDS = {field.name for field in dataclasses.fields(Located)}
+
+
+class FormatProblem(Exception):
+    """Why some bytes are not a ``spec.json`` this version of sphinx-spec reads."""
+
+
+# -- writing -------------------------------------------------------------------------------
+
+
+def record_fields(record: Located) -> dict[str, Any]:
+    fields = {
+        name: list(value) if isinstance(value, tuple) else value
+        for name, value in dataclasses.asdict(record).items()
+        if name not in PRIVATE_FIELDS
+    }
+    fields["line"] = fields.pop("lineno")
+    return fields
+
+
+def url_of(builder: Builder, record: Located) -> str:
+    """The record's address relative to the output directory.
+
+    Empty for builders whose output has no per-page web addresses (LaTeX,
+    text, man, …). In ``singlehtml`` every record is on the one page.
+    """
+    if builder.format != "html":
+        return ""
+    try:
+        page = builder.get_target_uri(record.docname)
+    except Exception:  # a document the builder does not write
+        return ""
+    if page.startswith("#"):  # singlehtml: "#document-<docname>" on the root page
+        page = f"{builder.config.root_doc}{getattr(builder, 'out_suffix', '.html')}"
+    return f"{page}#{record.anchor}" if page and record.anchor else page
+
+
+def spec_entry(index: ProjectIndex, builder: Builder, spec: Spec) -> dict[str, Any]:
+    entry = record_fields(spec)
+    entry["url"] = url_of(builder, spec)
+    entry["superseded_by"] = index.relations.superseded_by.get(spec.id, [])
+    entry["depended_on_by"] = index.relations.depended_on_by.get(spec.id, [])
+    entry["counts"] = dataclasses.asdict(index.counts_for(spec.id))
+    return entry
+
+
+def object_entry(builder: Builder, obj: SpecObject) -> dict[str, Any]:
+    entry = record_fields(obj)
+    entry.update(kind=obj.kind, full_id=obj.full_id, url=url_of(builder, obj))
+    return entry
+
+
+def export(index: ProjectIndex, builder: Builder, project: str) -> dict[str, Any]:
+    """This project's specs by id and objects by kind and full id."""
+    local = index.local
+    specs = [spec_entry(index, builder, local.specs[key]) for key in sorted(local.specs)]
+    objects = [object_entry(builder, local.objects[key]) for key in sorted(local.objects)]
+    return {"version": FORMAT_VERSION, "project": project, "specs": specs, "objects": objects}
+
+
+def dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write_spec_json(app: Sphinx, exception: BaseException | None) -> None:
+    """Write ``spec.json`` next to the pages, for builders that write files."""
+    if exception is not None or not app.config.spec_json or app.builder.name == "dummy":
+        return
+    text = dumps(export(store_of(app.env).index, app.builder, app.config.project))
+    target = Path(app.outdir) / "spec.json"
+    if not target.is_file() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+def relevance(error: jsonschema.ValidationError) -> tuple[Any, ...]:
+    """The most telling schema error first; "unevaluated properties" only echoes another one."""
+    from jsonschema.exceptions import by_relevance
+
+    return (error.validator != "unevaluatedProperties", *by_relevance()(error))
+
+
+def schema_problem(error: jsonschema.ValidationError) -> FormatProblem:
+    where = "/".join(str(part) for part in error.absolute_path) or "top level"
+    described = isinstance(error.schema, dict) and error.schema.get("description")
+    if error.validator == "pattern" and described:
+        message = f"{str(error.instance)[:80]!r} is not {described}"
+    else:
+        message = error.message[:200]
+    return FormatProblem(f"does not match the spec.json schema at {where}: {message}")
+
+
+@cache
+def validator() -> jsonschema.protocols.Validator:
+    from jsonschema.validators import validator_for
+
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    cls = validator_for(schema)
+    return cls(schema)  # type: ignore[no-any-return]
+
+
+def parse(data: bytes) -> dict[str, Any]:
+    """The file's content, if it is a ``spec.json`` this version of sphinx-spec reads."""
+    try:
+        content = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise FormatProblem("is not UTF-8 text") from exc
+    except (ValueError, RecursionError) as exc:
+        raise FormatProblem(f"is not valid JSON ({str(exc)[:200]})") from exc
+    if not isinstance(content, dict) or "specs" not in content:
+        raise FormatProblem("is not a spec.json file (no 'specs' in a JSON object)")
+    version = content.get("version")
+    if version is None:
+        raise FormatProblem("has no 'version' field")
+    if version != FORMAT_VERSION:
+        raise FormatProblem(
+            f"has format version {version!r}; this sphinx-spec reads version {FORMAT_VERSION}"
+        )
+    from jsonschema.exceptions import best_match
+
+    try:
+        error = best_match(validator().iter_errors(content), key=relevance)
+        if error is not None:
+            raise schema_problem(error)
+    except RecursionError as exc:  # a value nested too deeply to describe
+        raise FormatProblem("does not match the spec.json schema (nested too deeply)") from exc
+    return content
+
+
+def record_values(cls: type[Spec | SpecObject], entry: dict[str, Any]) -> dict[str, Any]:
+    names = {field.name for field in dataclasses.fields(cls)} - LOCATED_FIELDS - {"id_explicit"}
+    return {
+        name: tuple(entry[name]) if isinstance(entry[name], list) else entry[name]
+        for name in names
+        if name in entry
+    }
+
+
+def full_id_in_spec(value: str, spec_id: str, known: set[str]) -> str:
+    """A local id written in a read-back object, as the full id it means there."""
+    return f"{spec_id}.{value}" if value and f"{spec_id}.{value}" in known else value
+
+
+def object_values(item: dict[str, Any], known: set[tuple[str, str]]) -> dict[str, Any]:
+    """An object's fields; its links to other objects of its spec become full ids."""
+    values = record_values(KINDS[item["kind"]].record, item)
+    ids_of = {kind: {full_id for k, full_id in known if k == kind} for kind in ("flow", "approach")}
+    if item["kind"] == ErrorPath.kind:
+        values["flow"] = full_id_in_spec(values.get("flow", ""), item["spec_id"], ids_of["flow"])
+        if values.get("step") is not None:  # JSON Schema counts 2.0 as an integer
+            values["step"] = int(values["step"])
+    if item["kind"] == OpenQuestion.kind:
+        values["resolved_by"] = full_id_in_spec(
+            values.get("resolved_by", ""), item["spec_id"], ids_of["approach"]
+        )
+    return values
+
+
+def records(
+    content: dict[str, Any], located: dict[str, Any], href: Callable[[str], str]
+) -> ImportedSpecs:
+    """The records of a parsed ``spec.json``, placed at *located*, linked through *href*.
+
+    Raises :class:`FormatProblem` when a record valid against the schema
+    still cannot be used.
+    """
+    try:
+        specs = tuple(
+            Spec(
+                **record_values(Spec, item),
+                **located,
+                anchor=item["anchor"],
+                href=href(item["url"]),
+            )
+            for item in content["specs"]
+        )
+        known = {
+            (item["kind"], f"{item['spec_id']}.{item['local_id']}") for item in content["objects"]
+        }
+        objects = tuple(
+            KINDS[item["kind"]].record(
+                **object_values(item, known),
+                **located,
+                anchor=item["anchor"],
+                href=href(item["url"]),
+            )
+            for item in content["objects"]
+        )
+    except (TypeError, ValueError, KeyError, OverflowError) as exc:  # valid, yet unusable
+        raise FormatProblem(f"holds a record that cannot be used ({type(exc).__name__})") from exc
+    return ImportedSpecs(specs, objects)
+
+
+def setup_specjson(app: Sphinx) -> None:
+    app.connect("build-finished", write_spec_json)
