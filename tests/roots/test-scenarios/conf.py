@@ -1,0 +1,10 @@
+project = "Scenarios"
+extensions = ["myst_parser", "sphinx_spec"]
+myst_enable_extensions = ["colon_fence"]
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+exclude_patterns = ["_build", "parts"]
+html_theme = "basic"
+spec_today = "2026-11-25"
+spec_import = [
+    ("imported/spec.json", "https://ledger.example.org/"),
+]
