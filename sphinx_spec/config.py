@@ -43,6 +43,11 @@ def config_location(app: Sphinx, name: str, item: str = "") -> str:
     return f"{conf}:{found + 1}"
 
 
+def current_date() -> datetime.date:
+    """The real date: what "today" is when ``spec_today`` is not set."""
+    return datetime.date.today()
+
+
 def today(app: Sphinx) -> datetime.date:
     """``spec_today`` if set (reproducible builds, tests), else the real date."""
     configured = app.config.spec_today
@@ -55,7 +60,7 @@ def today(app: Sphinx) -> datetime.date:
             "option",
             config_location(app, "spec_today"),
         )
-    return date or datetime.date.today()
+    return date or current_date()
 
 
 def required_directives(app: Sphinx) -> tuple[str, ...]:
