@@ -165,7 +165,10 @@ SCENARIOS: list[tuple[str, Callable[[Path], None]]] = [
     ("imported spec.json restored", restore_imported),
     ("spec document moved", lambda s: move_document(s, "gamma.md", "specs/gamma.md")),
     ("object moved to another spec", move_queue_to_delta),
-    ("term alias changed", lambda s: replace(s / "alpha.rst", ":aliases: gadget", ":aliases: gizmo")),
+    (
+        "term alias changed",
+        lambda s: replace(s / "alpha.rst", ":aliases: gadget", ":aliases: gizmo"),
+    ),
     (
         "filtered view added to a plain page",
         lambda s: append(s / "uses.rst", "\n.. spec-tradeoffs:: Alpha only\n   :spec: ALPHA-1\n"),
