@@ -9,7 +9,8 @@ HTML has a ``pre.mermaid`` is opened; full-page screenshots of the spec page and
 portfolio page go to ``<build dir>/screenshots/`` and, when ``SPEC_SCREENSHOT_DIR`` is
 set (tox sets it), are copied there too.
 
-A missing browser, Playwright or Mermaid bundle fails these tests; they never skip.
+A missing browser, Playwright or Mermaid bundle skips these tests, and fails them under CI
+(``tests/heavy.py``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from heavy import missing
 from packaging.version import Version
 from sphinx.testing.util import SphinxTestApp
 
@@ -87,41 +89,35 @@ DIAGRAM_STATE_JS = """() => {
 }"""
 
 
-# -- prerequisites: fail, never skip -----------------------------------------------------------
+# -- prerequisites: skip, or fail under CI ------------------------------------------------------
 
 
 def bundle_dirs() -> tuple[Path, Path]:
-    """The npm packages' ``dist`` folders of Mermaid and d3; fails the test when one is missing."""
+    """The npm packages' ``dist`` folders of Mermaid and d3 (see ``heavy.missing``)."""
     default = REPO / ".cache" / "mermaid" / "node_modules" / "mermaid" / "dist"
     mermaid_dist = Path(os.environ.get("SPEC_MERMAID_DIST") or default)
     d3_dist = Path(os.environ.get("SPEC_D3_DIST") or mermaid_dist.parent.parent / "d3" / "dist")
     hint = "run `make mermaid` (npm install --prefix .cache/mermaid mermaid@11 d3@7)"
     if not (mermaid_dist / "mermaid.esm.min.mjs").is_file():
-        pytest.fail(
+        missing(
             f"Mermaid bundle missing: no mermaid.esm.min.mjs in {mermaid_dist} "
-            f"(SPEC_MERMAID_DIST); {hint}",
-            pytrace=False,
+            f"(SPEC_MERMAID_DIST); {hint}"
         )
     if not (d3_dist / "d3.min.js").is_file():
-        pytest.fail(
-            f"d3 bundle missing: no d3.min.js in {d3_dist} (SPEC_D3_DIST); {hint}", pytrace=False
-        )
+        missing(f"d3 bundle missing: no d3.min.js in {d3_dist} (SPEC_D3_DIST); {hint}")
     return mermaid_dist, d3_dist
 
 
 def sync_playwright():
-    """Playwright's sync API; fails the test when Playwright or Chromium is missing."""
+    """Playwright's sync API, when Playwright and Chromium are installed (see ``heavy.missing``)."""
     if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
-        pytest.fail(
-            f"{CHROMIUM} is missing: install Debian's chromium (`make system-deps`)", pytrace=False
-        )
+        missing(f"{CHROMIUM} is missing: install Debian's chromium (`make system-deps`)")
     try:
         from playwright.sync_api import sync_playwright as start
     except ImportError as error:
-        pytest.fail(
+        missing(
             f"Playwright for Python is missing ({error}): pip install -e '.[test]' "
-            "(never `playwright install`: the test drives /usr/bin/chromium)",
-            pytrace=False,
+            "(never `playwright install`: the test drives /usr/bin/chromium)"
         )
     return start
 
@@ -149,7 +145,7 @@ def bundle_into(static: Path, mermaid_dist: Path, d3_dist: Path) -> None:
             shutil.copy2(mermaid_dist / name, static / name)
     chunks = mermaid_dist / "chunks" / "mermaid.esm.min"
     if not chunks.is_dir():
-        pytest.fail(f"Mermaid bundle incomplete: {chunks} is missing", pytrace=False)
+        missing(f"Mermaid bundle incomplete: {chunks} is missing")
     shutil.copytree(chunks, static / "chunks" / "mermaid.esm.min")
     shutil.copy2(d3_dist / "d3.min.js", static / "d3.min.js")
 

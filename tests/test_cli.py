@@ -95,6 +95,42 @@ def test_check_fails_on_warnings_and_counts_them_by_subtype(project, capsys):
     assert "warnings: 1\n  spec.option: 1" in out
 
 
+OVERDUE = """
+
+.. spec-approach:: Cache
+   :id: cache
+   :decision: Use Redis
+   :revisit: 2026-01-01
+"""
+
+
+@pytest.mark.parametrize("suppressed", [False, True], ids=["shown", "suppressed"])
+def test_check_counts_overdue_revisits_from_the_checks_not_the_warning_text(
+    project, capsys, suppressed
+):
+    with (project / "specs" / "pay-001.rst").open("a", encoding="utf-8") as spec:
+        spec.write(OVERDUE)
+    extra = 'spec_today = "2026-06-01"\n'
+    extra += 'suppress_warnings = ["spec.lifecycle"]\n' if suppressed else ""
+    (project / "conf.py").write_text(CONF + extra, encoding="utf-8")
+    assert main(["check", str(project)]) == (0 if suppressed else 1)
+    out = capsys.readouterr().out
+    assert "overdue revisits: 1" in out
+    if suppressed:
+        assert "warnings: 0" in out and "was due for revisiting" not in out
+    else:
+        assert "warnings: 1\n  spec.lifecycle: 1" in out
+
+
+def test_check_counts_errors_as_warnings_of_another_kind(project, capsys):
+    with (project / "index.rst").open("a", encoding="utf-8") as index:
+        index.write("\n.. no-such-directive:: x\n")
+    assert main(["check", str(project)]) == 1
+    out = capsys.readouterr().out
+    assert 'Unknown directive type "no-such-directive"' in out
+    assert "warnings: 1\n  other: 1" in out
+
+
 def test_check_without_conf_py_is_a_usage_error(tmp_path, capsys):
     assert main(["check", str(tmp_path)]) == 2
     assert "no conf.py" in capsys.readouterr().err

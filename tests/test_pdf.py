@@ -1,7 +1,8 @@
 """The LaTeX builder's output compiles to a PDF that shows the portfolio views.
 
-These tests need a TeX installation and poppler; they fail (never skip) when
-it is missing, so that CI cannot pass without having compiled a PDF.
+These tests need a TeX installation and poppler; without them they skip, and
+under CI they fail (``tests/heavy.py``), so that CI cannot pass without
+having compiled a PDF.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from heavy import missing as missing_tool
 from test_incremental import DEMO, build, copy_project
 
 TOOLS = ("latexmk", "pdflatex", "pdftotext")
@@ -26,10 +28,9 @@ PACKAGES = (
 def require_tools() -> None:
     missing = [tool for tool in TOOLS if shutil.which(tool) is None]
     if missing:
-        pytest.fail(
+        missing_tool(
             f"the PDF tests need {', '.join(missing)}, which are not installed: "
-            f"run `sudo apt-get install {PACKAGES}`",
-            pytrace=False,
+            f"run `sudo apt-get install {PACKAGES}`"
         )
 
 
