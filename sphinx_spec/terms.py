@@ -46,21 +46,14 @@ def glossary_terms(env: BuildEnvironment) -> Glossary:
 
 
 def inventory_terms(index: ProjectIndex) -> Iterator[tuple[str, Term]]:
-    """Each name of this project's spec terms with the term it stands for, once per name.
+    """Each name of this project's spec terms, once, with the term it stands for.
 
     A name the glossary defines is left to the glossary.
     """
-    listed: set[str] = set()
-    for key in sorted(index.local.objects):
-        term = index.local.objects[key]
-        if not isinstance(term, Term):
-            continue
-        for name in term.names:
-            folded = name.casefold()
-            if folded in listed or folded in index.glossary:
-                continue
-            listed.add(folded)
-            yield name, index.local.terms_by_name[folded][0]
+    for folded, terms in sorted(index.local.terms_by_name.items()):
+        if folded not in index.glossary:
+            term = terms[0]
+            yield next(name for name in term.names if name.casefold() == folded), term
 
 
 class StandardDomain(std.StandardDomain):
