@@ -20,7 +20,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
 
-from sphinx_spec.model import ErrorPath, Flow, Spec, SpecObject
+from sphinx_spec.model import KINDS, ErrorPath, Flow, Spec, SpecObject
 from sphinx_spec.nodes import spec_card_details
 from sphinx_spec.report import warn
 
@@ -94,7 +94,8 @@ class SettleRecords(SphinxTransform):
                 ids.reserve(record)
         for node, record in objects:
             local_id = ids.settle(record)
-            prefix = f"{record.kind}-{spec.id}" if spec else record.kind
+            kind = KINDS[record.kind].anchor_prefix
+            prefix = f"{kind}-{spec.id}" if spec else kind
             final = dataclasses.replace(
                 record,
                 local_id=local_id or record.local_id,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import json
+from pathlib import Path
 
 import pytest
 from factories import obj, spec
@@ -93,6 +95,14 @@ def test_every_record_class_has_exactly_one_kind_declaration():
     }
     assert {kind.record for kind in OBJECT_KINDS} == classes
     assert len(KINDS) == len(OBJECT_KINDS) == len(KINDS_BY_DIRECTIVE)
+
+
+def test_the_schema_knows_exactly_the_kinds_of_the_kind_table():
+    schema = json.loads(
+        Path(model.__file__).with_name("schema").joinpath("spec.schema.json").read_text()
+    )
+    kinds = schema["$defs"]["object"]["properties"]["kind"]["enum"]
+    assert kinds == list(KINDS)
 
 
 def test_every_count_field_of_the_kind_table_is_a_card_count():
