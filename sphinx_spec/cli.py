@@ -115,7 +115,7 @@ def summary(env: Any, kinds: list[str]) -> list[str]:
     if imported.specs:
         projects = len({spec.project for spec in imported.specs.values()})
         lines.append(f"imported specs: {len(imported.specs)} (from {plural(projects, 'project')})")
-    blocking = sum(q.blocking for q in open_questions)  # type: ignore[attr-defined]
+    blocking = sum(q.blocking for q in open_questions)
     overdue = sum(finding.code == "revisit-overdue" for finding in store.findings)
     lines.append(f"open questions: {len(open_questions)} ({blocking} blocking)")
     lines.append(f"overdue revisits: {overdue}")
