@@ -1,5 +1,4 @@
-"""Authoring directives, one module per family; each object kind's directive name comes from
-the kind table (``model.OBJECT_KINDS``)."""
+"""Authoring directives, one module per family, registered under the kind table's names."""
 
 from __future__ import annotations
 
