@@ -20,7 +20,16 @@ from sphinx.application import Sphinx
 from sphinx.builders import Builder
 
 from sphinx_spec.index import ImportedSpecs, ProjectIndex
-from sphinx_spec.model import KINDS, ErrorPath, Located, OpenQuestion, Spec, SpecObject
+from sphinx_spec.model import (
+    KINDS,
+    Approach,
+    ErrorPath,
+    Flow,
+    Located,
+    OpenQuestion,
+    Spec,
+    SpecObject,
+)
 from sphinx_spec.store import store_of
 
 if TYPE_CHECKING:  # imported when a file is read: most builds never need them
@@ -172,22 +181,25 @@ def record_values(cls: type[Spec | SpecObject], entry: dict[str, Any]) -> dict[s
     }
 
 
-def full_id_in_spec(value: str, spec_id: str, known: set[str]) -> str:
-    """A local id written in a read-back object, as the full id it means there."""
-    return f"{spec_id}.{value}" if value and f"{spec_id}.{value}" in known else value
+def full_id_in_spec(value: str, spec_id: str, kind: str, known: set[tuple[str, str]]) -> str:
+    """A local id written in a read-back object, as the full id of the *kind* it means there."""
+    return f"{spec_id}.{value}" if value and (kind, f"{spec_id}.{value}") in known else value
 
 
 def object_values(item: dict[str, Any], known: set[tuple[str, str]]) -> dict[str, Any]:
-    """An object's fields; its links to other objects of its spec become full ids."""
+    """An object's fields; its links to other objects of its spec become full ids.
+
+    *known* holds every ``(kind, full id)`` of the file.
+    """
     values = record_values(KINDS[item["kind"]].record, item)
-    ids_of = {kind: {full_id for k, full_id in known if k == kind} for kind in ("flow", "approach")}
+    spec_id = item["spec_id"]
     if item["kind"] == ErrorPath.kind:
-        values["flow"] = full_id_in_spec(values.get("flow", ""), item["spec_id"], ids_of["flow"])
+        values["flow"] = full_id_in_spec(values.get("flow", ""), spec_id, Flow.kind, known)
         if values.get("step") is not None:  # JSON Schema counts 2.0 as an integer
             values["step"] = int(values["step"])
     if item["kind"] == OpenQuestion.kind:
         values["resolved_by"] = full_id_in_spec(
-            values.get("resolved_by", ""), item["spec_id"], ids_of["approach"]
+            values.get("resolved_by", ""), spec_id, Approach.kind, known
         )
     return values
 
