@@ -36,11 +36,12 @@ def marked_records(document: nodes.document) -> list[Marked]:
 
 
 def is_collected(record: Spec | SpecObject) -> bool:
-    """Whether a settled record joins the project: the document's spec, and its objects.
+    """Whether a settled record joins the project: the document's spec and its objects.
 
-    Only they get an anchor and a spec: a second ``spec`` directive, a spec
-    without a valid id, an object whose id is taken and an object in a
-    document without a spec are rendered but not collected.
+    A second ``spec`` directive and a spec without a valid id get no anchor;
+    an object whose id is taken gets none either, and an object in a
+    document without a (valid) spec gets no spec id. They are rendered, not
+    collected.
     """
     return bool(record.anchor) and (isinstance(record, Spec) or bool(record.spec_id))
 

@@ -36,6 +36,7 @@ from sphinx_spec.model import (
     split_list,
 )
 from sphinx_spec.nodes import fields, spec_xref
+from sphinx_spec.records import RECORD
 
 Rows = list[tuple[str, "str | nodes.Node | None"]]
 
@@ -86,7 +87,7 @@ class ObjectDirective(SpecDirectiveBase):
             *body,
         )
         self.set_source_info(node)
-        node["spec_record"] = record
+        node[RECORD] = record
         return [node]
 
     def derived_id(self) -> str | None:

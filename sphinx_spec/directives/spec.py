@@ -10,6 +10,7 @@ from sphinx.application import Sphinx
 from sphinx_spec.directives.base import OptionSpec, SpecDirectiveBase, plain_text
 from sphinx_spec.model import Spec, is_valid_id, slugify, split_list
 from sphinx_spec.nodes import spec_card_details
+from sphinx_spec.records import RECORD
 
 
 class SpecDirective(SpecDirectiveBase):
@@ -35,7 +36,7 @@ class SpecDirective(SpecDirectiveBase):
             classes=["spec-card", f"spec-status-{slugify(record.status)}"],
         )
         self.set_source_info(card)
-        card["spec_record"] = record
+        card[RECORD] = record
         return [card]
 
     def make_record(self, body: list[nodes.Node]) -> Spec:
