@@ -1,25 +1,188 @@
-"""The ``conf.py`` values sphinx-spec reads, and where ``conf.py`` writes them."""
+"""The ``conf.py`` values sphinx-spec reads, checked once when the configuration is read.
+
+Each value is registered with its types, so that Sphinx's own checks know
+them too, and is validated on ``config-inited``: a value of the wrong type or
+shape is a ``spec.option`` (``spec.import`` for the import values) warning at
+its line in ``conf.py`` that names what was expected, and the default is used
+instead. Everything after that reads values of the right type.
+"""
 
 from __future__ import annotations
 
 import datetime
+import math
 import re
-from pathlib import Path
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
+from typing import Any, NamedTuple
 
 from sphinx.application import Sphinx
+from sphinx.config import Config
 
 from sphinx_spec.checks import CheckSettings
 from sphinx_spec.model import KINDS_BY_DIRECTIVE, SPEC_STATUSES, parse_date
 from sphinx_spec.report import warn
 
+#: How much of a wrong value a warning quotes.
+QUOTED_LENGTH = 60
+
+
+class WrongValue(Exception):
+    """What a configuration value should have been, in words."""
+
+
+class Setting(NamedTuple):
+    """One ``conf.py`` value: its default, when a change rebuilds, its types, its check."""
+
+    name: str
+    default: Any
+    rebuild: str
+    types: tuple[type, ...]
+    subtype: str
+    #: returns the value to use, or raises :class:`WrongValue`
+    check: Callable[[Any], Any]
+
+
+def kind_of(value: Any) -> str:
+    return "None" if value is None else f"a {type(value).__name__}"
+
+
+def string_list(value: Any, what: str) -> list[str]:
+    """*value* as a list of stripped, non-empty strings, or :class:`WrongValue`."""
+    expected = f"a list of {what} (non-empty strings)"
+    if not isinstance(value, (list, tuple)):
+        raise WrongValue(f"is {kind_of(value)}, not {expected}")
+    for item in value:
+        if not isinstance(item, str):
+            raise WrongValue(f"holds {quoted(item)} ({type(item).__name__}); expected {expected}")
+        if not item.strip():
+            raise WrongValue(f"holds an empty string; expected {expected}")
+    return [item.strip() for item in value]
+
+
+def statuses_value(value: Any) -> list[str]:
+    names = string_list(value, "status names")
+    if not names:
+        raise WrongValue("is empty; expected at least one status name")
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise WrongValue(f"names {', '.join(twice)} more than once; expected distinct names")
+    return names
+
+
+def required_value(value: Any) -> list[str]:
+    return string_list(value, "directive names")
+
+
+def import_value(value: Any) -> Any:
+    """A list of entries (each checked when it is read), or one path written without a list."""
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, (list, tuple)):
+        raise WrongValue(
+            f"is {kind_of(value)}, not a list of paths, URLs or (path or URL, base URL) pairs"
+        )
+    return list(value)
+
+
+def timeout_value(value: Any) -> float | int:
+    expected = "a positive number of seconds"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise WrongValue(f"is {kind_of(value)}, not {expected}")
+    if not math.isfinite(value) or value <= 0:
+        raise WrongValue(f"is not {expected}")
+    return value
+
+
+def flag_value(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise WrongValue(f"is {kind_of(value)}, not True or False")
+    return value
+
+
+def file_name_value(value: Any) -> str:
+    """A relative path inside the output directory, written with ``/``."""
+    expected = "a file name relative to the output directory, such as 'spec.json'"
+    if not isinstance(value, str):
+        raise WrongValue(f"is {kind_of(value)}, not {expected}")
+    path = PurePosixPath(value.strip().replace("\\", "/"))
+    if (
+        not value.strip()
+        or path.is_absolute()
+        or ":" in value
+        or any(part in {"..", "."} for part in path.parts)
+        or any(ord(char) < 0x20 for char in value)
+    ):
+        raise WrongValue(f"is not {expected}")
+    return path.as_posix()
+
+
+def today_value(value: Any) -> str | datetime.date:
+    """``""`` (the build date), a ``YYYY-MM-DD`` string, or a date (a datetime's date)."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if not isinstance(value, str):
+        raise WrongValue(f"is {kind_of(value)}, not a date or a 'YYYY-MM-DD' string")
+    if value.strip() and parse_date(value) is None:
+        raise WrongValue("is not a date written YYYY-MM-DD")
+    return value.strip()
+
+
+SETTINGS = (
+    Setting("spec_statuses", list(SPEC_STATUSES), "env", (list, tuple), "option", statuses_value),
+    Setting("spec_required", [], "env", (list, tuple), "option", required_value),
+    Setting("spec_json", True, "html", (bool,), "option", flag_value),
+    Setting("spec_json_file", "spec.json", "html", (str,), "option", file_name_value),
+    Setting("spec_import", [], "env", (list, tuple, str), "import", import_value),
+    Setting("spec_import_timeout", 10, "", (int, float), "import", timeout_value),
+    Setting("spec_today", "", "env", (str, datetime.date), "option", today_value),
+)
+
+
+def quoted(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= QUOTED_LENGTH else f"{text[: QUOTED_LENGTH - 1]}…"
+
+
+def validate_config(app: Sphinx, config: Config) -> None:
+    """Check every value once; a wrong one warns at its ``conf.py`` line and the default is used."""
+    for setting in SETTINGS:
+        value = getattr(config, setting.name)
+        try:
+            checked = setting.check(value)
+        except WrongValue as problem:
+            warn(
+                f"{setting.name} {problem}; using the default {quoted(setting.default)}",
+                setting.subtype,
+                config_location(app, setting.name),
+            )
+            checked = setting.default
+        setattr(config, setting.name, checked)
+    config.spec_required = known_directives(app, config.spec_required)
+
+
+def known_directives(app: Sphinx, required: list[str]) -> list[str]:
+    """The known directive names of ``spec_required``; unknown ones warn at conf.py."""
+    unknown = [name for name in required if name not in KINDS_BY_DIRECTIVE]
+    if unknown:
+        warn(
+            f"spec_required names unknown directives: {', '.join(unknown)} "
+            f"(known: {', '.join(KINDS_BY_DIRECTIVE)})",
+            "option",
+            config_location(app, "spec_required"),
+        )
+    return [name for name in required if name in KINDS_BY_DIRECTIVE]
+
 
 def setup_config(app: Sphinx) -> None:
-    app.add_config_value("spec_statuses", list(SPEC_STATUSES), "env", types=[list, tuple])
-    app.add_config_value("spec_required", [], "env", types=[list, tuple])
-    app.add_config_value("spec_json", True, "html", types=[bool])
-    app.add_config_value("spec_import", [], "env", types=[list, tuple])
-    app.add_config_value("spec_import_timeout", 10, "", types=[int, float])
-    app.add_config_value("spec_today", "", "env", types=[str, datetime.date])
+    for setting in SETTINGS:
+        app.add_config_value(
+            setting.name, setting.default, setting.rebuild, types=list(setting.types)
+        )
+    # before Sphinx's own type check (priority 800), which then sees only good values
+    app.connect("config-inited", validate_config, priority=450)
 
 
 def config_location(app: Sphinx, name: str, item: str = "") -> str:
@@ -28,16 +191,16 @@ def config_location(app: Sphinx, name: str, item: str = "") -> str:
     With *item*, the first line from there on that writes *item* as a quoted
     string: one entry of a list written over several lines.
     """
-    conf = Path(app.confdir) / "conf.py"
+    conf = Path(app.confdir or app.srcdir) / "conf.py"
     try:
         lines = conf.read_text(encoding="utf-8").splitlines()
-    except OSError:
+    except (OSError, UnicodeDecodeError):
         return f"{conf}:1"
     sets = re.compile(rf"\s*{re.escape(name)}\s*(:[^=]*)?\+?=")
     start = next((n for n, line in enumerate(lines) if sets.match(line)), 0)
-    quoted = (f'"{item}"', f"'{item}'")
+    quoted_item = (f'"{item}"', f"'{item}'")
     found = next(
-        (n for n in range(start, len(lines)) if item and any(q in lines[n] for q in quoted)),
+        (n for n in range(start, len(lines)) if item and any(q in lines[n] for q in quoted_item)),
         start,
     )
     return f"{conf}:{found + 1}"
@@ -53,34 +216,13 @@ def today(app: Sphinx) -> datetime.date:
     configured = app.config.spec_today
     if isinstance(configured, datetime.date):
         return configured
-    date = parse_date(str(configured)) if configured else None
-    if configured and date is None:
-        warn(
-            f"spec_today {configured!r} is not a date (YYYY-MM-DD); using today",
-            "option",
-            config_location(app, "spec_today"),
-        )
-    return date or current_date()
-
-
-def required_directives(app: Sphinx) -> tuple[str, ...]:
-    """The known directive names of ``spec_required``; unknown ones warn at conf.py."""
-    required = list(app.config.spec_required)
-    unknown = [name for name in required if name not in KINDS_BY_DIRECTIVE]
-    if unknown:
-        warn(
-            f"spec_required names unknown directives: {', '.join(unknown)} "
-            f"(known: {', '.join(KINDS_BY_DIRECTIVE)})",
-            "option",
-            config_location(app, "spec_required"),
-        )
-    return tuple(name for name in required if name in KINDS_BY_DIRECTIVE)
+    return (parse_date(configured) if configured else None) or current_date()
 
 
 def check_settings(app: Sphinx) -> CheckSettings:
-    """What the project-wide checks take from ``conf.py``; bad values warn there."""
+    """What the project-wide checks take from ``conf.py`` (validated when it was read)."""
     return CheckSettings(
         statuses=tuple(app.config.spec_statuses),
-        required=required_directives(app),
+        required=tuple(app.config.spec_required),
         today=today(app),
     )
