@@ -14,7 +14,7 @@ import math
 import re
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -36,7 +36,7 @@ class Setting(NamedTuple):
 
     name: str
     default: Any
-    rebuild: str
+    rebuild: Literal["", "env", "html"]
     types: tuple[type, ...]
     subtype: str
     #: returns the value to use, or raises :class:`WrongValue`

@@ -15,7 +15,8 @@ the build goes on without that entry.
 from __future__ import annotations
 
 import os
-import time
+import stat
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -30,6 +31,8 @@ from sphinx_spec.specjson import FormatProblem, parse, records
 
 #: A larger file is refused rather than read into memory.
 MAX_BYTES = 64 * 1024 * 1024
+#: Bytes asked for per read of a download: small, so that a stop is noticed soon.
+READ_SIZE = 1 << 14
 LINK_SCHEMES = ("http", "https")
 #: Characters a browser drops from URLs, which could hide a scheme.
 UNSAFE_URL_CHARACTERS = {chr(n) for n in range(0x21)} | {"\x7f"}
@@ -61,10 +64,7 @@ def safe_link(url: str) -> bool:
 
 def read_entries(app: Sphinx) -> Iterator[ImportEntry]:
     """The well-formed entries of ``spec_import``; the others warn."""
-    value = app.config.spec_import
-    if isinstance(value, str):  # a single path written without a list
-        value = [value]
-    for item in value:
+    for item in app.config.spec_import:  # a list: see config.import_value
         if isinstance(item, str):
             source, base = item, ""
         elif (
@@ -96,20 +96,48 @@ def read_entries(app: Sphinx) -> Iterator[ImportEntry]:
 
 
 def fetch(url: str, timeout: float) -> bytes:
-    """The body at *url*, within *timeout* seconds for the whole download."""
+    """The body at *url*, within *timeout* seconds for the whole download.
+
+    The download runs in a worker thread, so that the deadline holds however
+    the server answers: headers sent slowly, a body trickled a byte at a time,
+    a connection that never closes. At the deadline the build goes on without
+    the entry; the worker stops at its next read.
+    """
+    outcome: list[bytes | BaseException] = []
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            outcome.append(download(url, timeout, stop))
+        except BaseException as exc:  # handed to the waiting thread
+            outcome.append(exc)
+
+    worker = threading.Thread(target=work, name=f"sphinx-spec import {url}", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive() or not outcome:
+        stop.set()
+        raise ImportProblem(f"could not be fetched (no complete answer within {timeout:g} s)")
+    result = outcome[0]
+    if isinstance(result, BaseException):
+        raise result
+    return result
+
+
+def download(url: str, timeout: float, stop: threading.Event) -> bytes:
+    """The body at *url*, at most :data:`MAX_BYTES`; gives up when *stop* is set."""
     import requests
 
-    deadline = time.monotonic() + timeout
     try:
         with requests.get(url, timeout=timeout, stream=True) as response:
             response.raise_for_status()
             data = bytearray()
-            for chunk in response.iter_content(chunk_size=1 << 16):
+            for chunk in response.iter_content(chunk_size=READ_SIZE):
+                if stop.is_set():
+                    raise ImportProblem("was abandoned at the deadline")
                 data += chunk
                 if len(data) > MAX_BYTES:
                     raise ImportProblem(f"is larger than {MAX_BYTES >> 20} MiB")
-                if time.monotonic() > deadline:
-                    raise requests.Timeout()
             return bytes(data)
     except requests.HTTPError as exc:
         answer = exc.response
@@ -125,16 +153,26 @@ def fetch(url: str, timeout: float) -> bytes:
 
 
 def read_file(path: Path) -> bytes:
+    """The file's bytes, at most :data:`MAX_BYTES` of them, counted as they are read.
+
+    A device file reports no size (``/dev/zero`` never ends): what counts is
+    what was read. A named pipe or socket is refused, since opening one waits
+    for a writer.
+    """
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise ImportProblem(f"is larger than {MAX_BYTES >> 20} MiB")
-        return path.read_bytes()
+        if stat.S_ISFIFO(path.stat().st_mode) or stat.S_ISSOCK(path.stat().st_mode):
+            raise ImportProblem("is a pipe or socket, not a spec.json file")
+        with path.open("rb") as stream:
+            data = stream.read(MAX_BYTES + 1)
     except FileNotFoundError as exc:
         raise ImportProblem(f"does not exist (looked for {path})") from exc
     except IsADirectoryError as exc:
         raise ImportProblem("is a directory, not a spec.json file") from exc
     except OSError as exc:
         raise ImportProblem(f"could not be read ({exc.strerror or exc})") from exc
+    if len(data) > MAX_BYTES:
+        raise ImportProblem(f"is larger than {MAX_BYTES >> 20} MiB")
+    return data
 
 
 def link_base(entry: ImportEntry, confdir: Path, outdir: Path) -> str:
