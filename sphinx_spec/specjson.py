@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
 
+from sphinx_spec.config import config_location
 from sphinx_spec.index import ImportedSpecs, ProjectIndex
 from sphinx_spec.model import (
     KINDS,
@@ -30,6 +31,7 @@ from sphinx_spec.model import (
     Spec,
     SpecObject,
 )
+from sphinx_spec.report import warn
 from sphinx_spec.store import store_of
 
 if TYPE_CHECKING:  # imported when a file is read: most builds never need them
@@ -75,7 +77,8 @@ def url_of(builder: Builder, record: Located) -> str:
         return ""
     if page.startswith("#"):  # singlehtml: "#document-<docname>" on the root page
         page = f"{builder.config.root_doc}{getattr(builder, 'out_suffix', '.html')}"
-    return f"{page}#{record.anchor}" if page and record.anchor else page
+    page = page or "./"  # dirhtml's root document is the output directory itself
+    return f"{page}#{record.anchor}" if record.anchor else page
 
 
 def spec_entry(index: ProjectIndex, builder: Builder, spec: Spec) -> dict[str, Any]:
@@ -101,18 +104,62 @@ def export(index: ProjectIndex, builder: Builder, project: str) -> dict[str, Any
     return {"version": FORMAT_VERSION, "project": project, "specs": specs, "objects": objects}
 
 
+#: The keys of an export: a file with other keys was written by someone else.
+EXPORT_KEYS = {"version", "project", "specs", "objects"}
+
+
 def dumps(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def write_spec_json(app: Sphinx, exception: BaseException | None) -> None:
-    """Write ``spec.json`` next to the pages, for builders that write files."""
+    """Write the export (``spec_json_file``) next to the pages, for builders that write files.
+
+    A file of that name that the export did not write (an OpenAPI document in
+    ``html_extra_path``, say) is left alone, with a warning at ``conf.py``.
+    """
     if exception is not None or not app.config.spec_json or app.builder.name == "dummy":
         return
+    name = app.config.spec_json_file
+    target = Path(app.outdir) / name
+    provider = extra_file(app, name)
+    if provider or (target.exists() and not written_by_export(target)):
+        why = f"html_extra_path provides {provider}" if provider else "it is not a spec.json export"
+        warn(
+            f"spec_json_file: {name} is a file of the project ({why}); it is kept and the export "
+            "is not written: set spec_json_file to another name",
+            "option",
+            config_location(app, "html_extra_path" if provider else "spec_json_file"),
+        )
+        return
     text = dumps(export(store_of(app.env).index, app.builder, app.config.project))
-    target = Path(app.outdir) / "spec.json"
     if not target.is_file() or target.read_text(encoding="utf-8") != text:
+        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
+
+
+def extra_file(app: Sphinx, name: str) -> str:
+    """The ``html_extra_path`` file that is copied to *name* in the output, or ""."""
+    confdir = Path(app.confdir or app.srcdir)
+    for entry in getattr(app.config, "html_extra_path", None) or []:
+        path = confdir / entry
+        if path.is_dir() and (path / name).exists():
+            return (Path(entry) / name).as_posix()
+        if path.is_file() and path.name == name:
+            return Path(entry).as_posix()
+    return ""
+
+
+def written_by_export(path: Path) -> bool:
+    """Whether *path* holds what :func:`dumps` writes: a JSON object with exactly its keys."""
+    try:
+        with path.open("rb") as stream:
+            if stream.read(1) != b"{":
+                return False
+        content = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return False
+    return isinstance(content, dict) and set(content) == EXPORT_KEYS
 
 
 # -- reading -------------------------------------------------------------------------------

@@ -20,8 +20,9 @@ def add_static_path(app: Sphinx, config: Config) -> None:
     pickles equals the one it reads next time (no false "configuration changed")."""
     if str(STATIC_DIR) not in config.html_static_path:
         config.html_static_path = [*config.html_static_path, str(STATIC_DIR)]
-    if "spec.json" not in config.epub_exclude_files:  # written after the e-book is packed
-        config.epub_exclude_files = [*config.epub_exclude_files, "spec.json"]
+    export = config.spec_json_file  # written after the e-book is packed: not part of it
+    if export not in config.epub_exclude_files:
+        config.epub_exclude_files = [*config.epub_exclude_files, export]
 
 
 def container_classes(doctree: nodes.document) -> set[str]:
