@@ -18,6 +18,7 @@ from sphinx_spec.styles import setup_styles
 from sphinx_spec.terms import setup_terms
 from sphinx_spec.transforms import setup_transforms
 from sphinx_spec.views import setup_views
+from sphinx_spec.wording import setup_wording
 
 #: Bump whenever the stored records change shape, so old pickles are discarded.
 ENV_VERSION = 3
@@ -29,6 +30,7 @@ def setup_extension(app: Sphinx, version: str) -> ExtensionMetadata:
     setup_config(app)
     setup_directives(app)
     setup_records(app)
+    setup_wording(app)
     setup_collector(app)
     setup_domain(app)
     setup_terms(app)
