@@ -1,8 +1,9 @@
 """``sphinx-spec``: start a spec from the template, check a project, query spec.json.
 
-Exit codes: 0 success; 1 the check found warnings, or ``new`` refused to
-overwrite; 2 usage errors, unreadable input, or a build that Sphinx stopped.
-Results go to standard output, progress and errors to standard error.
+Exit codes: 0 success; 1 the check found warnings or errors, or ``new``
+refused to overwrite; 2 usage errors, unreadable input, a file ``new`` cannot
+write, or a build that Sphinx stopped. Results go to standard output, progress
+and errors to standard error.
 """
 
 from __future__ import annotations
@@ -15,33 +16,115 @@ import re
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sphinx_spec.model import KINDS, SPEC_KIND, is_valid_id
+from sphinx_spec.model import ALL_KINDS, is_valid_id, split_list
 from sphinx_spec.templates import render
 
 COLOUR = re.compile(r"\x1b\[[0-9;]*m")
+#: what cannot go into one line of a source file: control characters, line breaks, and
+#: the surrogates that stand for undecodable bytes of a command line argument
+NOT_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+#: what a terminal acts on instead of showing: control characters (C0, DEL, C1), line and
+#: paragraph separators, the bidirectional overrides that reorder what is shown, and lone
+#: surrogates (a JSON file may hold them; standard output cannot encode them)
+TERMINAL_CONTROL = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+#: the same, less C0, which :func:`json.dumps` escapes itself
+JSON_UNESCAPED = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    if not is_valid_id(args.id):
-        print(
-            f"sphinx-spec new: {args.id!r} is not a valid id ([A-Za-z][A-Za-z0-9_.-]*)",
-            file=sys.stderr,
-        )
+    problem = new_problem(args)
+    if problem:
+        print(f"sphinx-spec new: {problem}", file=sys.stderr)
         return 2
     folder = Path(args.dir)
     target = folder / f"{args.id.lower()}.{args.format}"
-    if target.exists():
+    text = render(args.title.strip(), args.id, args.format, args.owner.strip())
+    try:
+        written = write_new(folder, target, text)
+    except CannotWrite as error:
+        print(f"sphinx-spec new: {error}", file=sys.stderr)
+        return 2
+    if not written:
         print(f"sphinx-spec new: {target} exists; not overwriting it", file=sys.stderr)
         return 1
-    folder.mkdir(parents=True, exist_ok=True)
-    target.write_text(render(args.title, args.id, args.format, args.owner), encoding="utf-8")
     print(f"wrote {target}")
     print(f"add it to a toctree: {target.with_suffix('').as_posix()}")
     return 0
+
+
+def new_problem(args: argparse.Namespace) -> str:
+    """Why ``new`` cannot write a spec from these arguments (``""``: it can)."""
+    if not is_valid_id(args.id):
+        return f"{args.id!r} is not a valid id ([A-Za-z][A-Za-z0-9_.-]*)"
+    if not args.title.strip():
+        return "the title is empty"
+    for name, value in (("title", args.title), ("owner", args.owner)):
+        if found := NOT_ONE_LINE.search(value):
+            return (
+                f"the {name} must be one line of text without control characters; "
+                f"it contains {found.group()!r}"
+            )
+    blocker = file_in_the_way(Path(args.dir))
+    if blocker is None:
+        return ""
+    if blocker == Path(args.dir):
+        return f"--dir {blocker} is a file, not a folder"
+    return f"--dir {args.dir} is inside {blocker}, which is a file"
+
+
+def file_in_the_way(folder: Path) -> Path | None:
+    """The nearest of *folder* and its parents that exists, if it is not a folder.
+
+    ``None`` too when the file system cannot say: writing then reports why.
+    """
+    try:
+        for path in (folder, *folder.parents):
+            if path.exists():
+                return None if path.is_dir() else path
+    except OSError:
+        pass
+    return None
+
+
+class CannotWrite(Exception):
+    """Why ``new`` could not write its file, in one line."""
+
+
+def write_new(folder: Path, target: Path, text: str) -> bool:
+    """Write *text* to a new file *target*; ``False`` if it exists already.
+
+    Raises :class:`CannotWrite` when the folder cannot be made or the file
+    cannot be written; a file left half-written is removed.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CannotWrite(f"cannot make the folder {folder}: {reason(error)}") from error
+    try:
+        stream = target.open("x", encoding="utf-8")
+    except FileExistsError:
+        return False
+    except OSError as error:
+        raise CannotWrite(f"cannot write {target}: {reason(error)}") from error
+    try:
+        with stream:
+            stream.write(text)
+    except OSError as error:
+        target.unlink(missing_ok=True)
+        raise CannotWrite(f"cannot write {target}: {reason(error)}") from error
+    return True
+
+
+def reason(error: OSError) -> str:
+    """An OS error's own words (``No such file or directory``), without the path."""
+    return error.strerror or str(error) or type(error).__name__
 
 
 class BuildFailed(Exception):
@@ -61,31 +144,49 @@ def build_quietly(sourcedir: Path, *, verbose: bool = False) -> CheckedBuild:
 
     Sphinx's own progress goes to standard error with *verbose*. Each
     warning's kind (``spec.ref``, …) is read from the log record, not its text.
+    Everything ``sphinx-build -W`` fails on is counted: errors as well as
+    warnings, and those logged while Sphinx starts (reading ``conf.py``,
+    loading extensions) as well as those of the build.
     """
     from sphinx.application import Sphinx
-    from sphinx.errors import SphinxError
-    from sphinx.util import logging as sphinx_logging
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     warnings = io.StringIO()
     kinds = WarningKinds()
-    with tempfile.TemporaryDirectory() as out, patch_docutils(sourcedir), docutils_namespace():
+    with (
+        tempfile.TemporaryDirectory() as out,
+        patch_docutils(sourcedir),
+        docutils_namespace(),
+        kinds.watching(),
+    ):
         try:
             app = Sphinx(
                 str(sourcedir), str(sourcedir), out, f"{out}/.doctrees", "dummy",
                 status=sys.stderr if verbose else None, warning=warnings, freshenv=True,
             )  # fmt: skip
-            for handler in logging.getLogger(sphinx_logging.NAMESPACE).handlers:
-                if isinstance(handler, sphinx_logging.WarningStreamHandler):
-                    handler.addFilter(kinds)  # after Sphinx's own: sees what is shown
+            kinds.attach()  # in case Sphinx set up its logging without being seen
             app.build()
-        except (SphinxError, OSError) as error:
-            raise BuildFailed(str(error).strip() or type(error).__name__) from error
+        except Exception as error:  # sphinx-build stops on any: say why, without a traceback
+            raise BuildFailed(stopped_because(error)) from error
     return CheckedBuild(app.env, COLOUR.sub("", warnings.getvalue()), kinds.kinds)
 
 
+def stopped_because(error: Exception) -> str:
+    """Why the build stopped: Sphinx's message, or the exception's type and text."""
+    from sphinx.errors import SphinxError
+
+    text = str(error).strip()
+    if isinstance(error, SphinxError | OSError):
+        return text or type(error).__name__
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
 class WarningKinds(logging.Filter):
-    """Notes the kind of each warning that reaches Sphinx's warning stream."""
+    """Notes the kind of each warning or error that reaches Sphinx's warning stream.
+
+    It sits after Sphinx's own filters, so it sees what is shown: not what
+    ``suppress_warnings`` hides, and a message logged "once" only once.
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -95,6 +196,36 @@ class WarningKinds(logging.Filter):
         kind, subtype = getattr(record, "type", ""), getattr(record, "subtype", "")
         self.kinds.append(f"{kind}.{subtype}" if kind == "spec" and subtype else "other")
         return True
+
+    def attach(self) -> None:
+        """Join Sphinx's warning stream, once; its level lets warnings and errors through."""
+        from sphinx.util import logging as sphinx_logging
+
+        for handler in logging.getLogger(sphinx_logging.NAMESPACE).handlers:
+            is_warnings = isinstance(handler, sphinx_logging.WarningStreamHandler)
+            if is_warnings and self not in handler.filters:
+                handler.addFilter(self)
+
+    @contextmanager
+    def watching(self) -> Iterator[None]:
+        """Attach as soon as Sphinx sets up its logging, before it reads ``conf.py``.
+
+        ``Sphinx()`` replaces every handler of its logger when it starts, and
+        warnings about the configuration are logged before it returns.
+        """
+        from sphinx.util import logging as sphinx_logging
+
+        setup = sphinx_logging.setup
+
+        def setup_and_attach(*args: Any, **kwargs: Any) -> None:
+            setup(*args, **kwargs)
+            self.attach()
+
+        sphinx_logging.setup = setup_and_attach
+        try:
+            yield
+        finally:
+            sphinx_logging.setup = setup
 
 
 def summary(env: Any, kinds: list[str]) -> list[str]:
@@ -148,19 +279,38 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if count else 0
 
 
-def matches(obj: dict[str, Any], args: argparse.Namespace) -> bool:
-    wanted = {
-        "kind": args.kind,
-        "status": args.status,
-        "owner": args.owner,
-        "spec_id": args.spec,
-    }
+def matches(record: dict[str, Any], args: argparse.Namespace) -> bool:
+    """Whether a spec or object record passes every filter given (case-insensitive).
+
+    ``--owner`` tests an object's ``owner`` (questions, concessions) and a
+    spec's ``owners``; an empty one finds what has no owner. ``--tags`` tests
+    the spec's tags, which its objects share.
+    """
+    from sphinx_spec.views.query import wants
+
+    wanted = {"kind": args.kind, "status": args.status, "spec_id": args.spec}
     for field, value in wanted.items():
-        if value is not None and str(obj.get(field, "")).casefold() != value.casefold():
+        if value is not None and str(record.get(field, "")).casefold() != value.casefold():
             return False
-    if args.blocking and not obj.get("blocking"):
+    if args.blocking and not record.get("blocking"):
         return False
-    return not args.tags or bool(set(args.tags.split(",")) & set(obj.get("tags", [])))
+    if args.owner is not None and not owned_by(record, args.owner.strip()):
+        return False
+    return args.tags is None or wants(split_list(args.tags), *record.get("tags", []))
+
+
+def owned_by(record: dict[str, Any], owner: str) -> bool:
+    from sphinx_spec.views.query import wants
+
+    owners = owners_of(record)
+    return wants((owner,), *owners) if owner else not owners
+
+
+def owners_of(record: dict[str, Any]) -> list[str]:
+    """An object's owner (if it has one), or a spec's owners."""
+    if "owner" in record:
+        return [record["owner"]] if record["owner"] else []
+    return list(record.get("owners", []))
 
 
 def cmd_query(args: argparse.Namespace) -> int:
@@ -173,7 +323,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         print(f"sphinx-spec query: cannot read {args.spec_json}: {reason}", file=sys.stderr)
         return 2
     except FormatProblem as problem:
-        print(f"sphinx-spec query: {args.spec_json} {problem}", file=sys.stderr)
+        print(f"sphinx-spec query: {args.spec_json} {printable(str(problem))}", file=sys.stderr)
         return 2
     specs = {spec["id"]: spec for spec in data["specs"]}
     records = [{**spec, "kind": "spec", "spec_id": spec["id"]} for spec in data["specs"]]
@@ -182,21 +332,25 @@ def cmd_query(args: argparse.Namespace) -> int:
     ]
     found = [record for record in records if matches(record, args)]
     if args.json:
-        print(json.dumps(found, indent=2, sort_keys=True, ensure_ascii=False))
+        text = json.dumps(found, indent=2, sort_keys=True, ensure_ascii=False)
+        print(JSON_UNESCAPED.sub(json_escaped, text))
     else:
         print_table(found)
     return 0
 
 
 def print_table(records: list[dict[str, Any]]) -> None:
-    rows = [("KIND", "ID", "STATUS", "OWNER", "TITLE")]
+    rows: list[tuple[str, ...]] = [("KIND", "ID", "STATUS", "OWNER", "TITLE")]
     rows += [
-        (
-            r["kind"],
-            r.get("full_id", r.get("id", "")),
-            str(r.get("status", "")),
-            str(r.get("owner", ", ".join(r.get("owners", [])))),
-            r.get("title", ""),
+        tuple(
+            printable(str(cell))
+            for cell in (
+                r["kind"],
+                r.get("full_id", r.get("id", "")),
+                r.get("status", ""),
+                ", ".join(owners_of(r)),
+                r.get("title", ""),
+            )
         )
         for r in records
     ]
@@ -208,6 +362,20 @@ def print_table(records: list[dict[str, Any]]) -> None:
             + row[4]
         )
     print(f"{len(records)} match{'es' if len(records) != 1 else ''}")
+
+
+def printable(text: str) -> str:
+    """*text* with what a terminal would act on written out: ``\\x1b``, ``\\r``, ``\\u202e``."""
+    return TERMINAL_CONTROL.sub(escaped, text)
+
+
+def escaped(match: re.Match[str]) -> str:
+    return match.group().encode("unicode_escape").decode("ascii")
+
+
+def json_escaped(match: re.Match[str]) -> str:
+    """A character as a JSON escape, which reads back as the same string."""
+    return f"\\u{ord(match.group()):04x}"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -230,10 +398,8 @@ def parser() -> argparse.ArgumentParser:
     check.set_defaults(run=cmd_check)
     query = commands.add_parser("query", help="filter the objects of a spec.json")
     query.add_argument("spec_json")
-    query.add_argument(
-        "--kind",
-        help=", ".join((SPEC_KIND, *KINDS)),
-    )
+    query.add_argument("--kind", type=str.casefold, choices=ALL_KINDS, metavar="KIND",
+                       help=", ".join(ALL_KINDS))  # fmt: skip
     query.add_argument("--status")
     query.add_argument("--owner")
     query.add_argument("--spec", help="spec id")

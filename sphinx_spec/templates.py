@@ -1,17 +1,33 @@
 """The spec template, in reStructuredText and MyST: every section, a placeholder per directive.
 
-A document written from it builds with ``-W`` as it stands.
+A document written from it builds with ``-W`` as it stands, whatever its
+title: the title is escaped where it would be read as markup.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
+
+from docutils.parsers.rst.states import Body
+from docutils.utils import column_width
+
+#: what starts inline markup in a reStructuredText heading: emphasis, literals and
+#: roles, references and targets, footnotes and citations, substitutions, escapes
+RST_MARKUP = re.compile(r"[\\*`_|\[\]]")
+#: the same in MyST: emphasis, code and roles, links and images, HTML and autolinks,
+#: entities, a closing ``#`` sequence, math, strikethrough, substitutions
+MD_MARKUP = re.compile(r"[\\*`_\[\]<>&#$~{}|!]")
+#: a line that docutils reads as a field (``:name: text``), so as a directive's option
+FIELD_MARKER = Body.patterns["field_marker"]
+#: an owner that MyST's option parser keeps as written; others are quoted
+PLAIN_OWNER = re.compile(r"\w[\w .,@+/-]*")
 
 RST = """\
-{id}: {title}
+{heading}
 {underline}
 
-.. spec:: {title}
+.. spec::{argument}
    :id: {id}
    :status: draft
    :owners: {owner}
@@ -105,9 +121,9 @@ Glossary / references
 """
 
 MD = """\
-# {id}: {title}
+# {heading}
 
-```{{spec}} {title}
+{fence}{{spec}} {title}
 :id: {id}
 :status: draft
 :owners: {owner}
@@ -115,7 +131,7 @@ MD = """\
 :updated: {today}
 
 One paragraph: what this spec proposes and why.
-```
+{fence}
 
 ## Background
 
@@ -203,14 +219,46 @@ Its definition.
 
 
 def render(title: str, spec_id: str, fmt: str, owner: str = "") -> str:
-    """The template filled in for one spec."""
-    heading = f"{spec_id}: {title}"
-    today = datetime.date.today().isoformat()
-    template = RST if fmt == "rst" else MD
-    return template.format(
+    """The template filled in for one spec.
+
+    *title* and *owner* are one line each (``sphinx-spec new`` refuses others);
+    they are escaped where the template's markup would read them as markup.
+    """
+    fill = rst_fields if fmt == "rst" else md_fields
+    return (RST if fmt == "rst" else MD).format(
         id=spec_id,
         title=title,
-        underline="=" * len(heading),
-        owner=owner or "you",
-        today=today,
+        today=datetime.date.today().isoformat(),
+        **fill(title, spec_id, owner or "you"),
     )
+
+
+def rst_fields(title: str, spec_id: str, owner: str) -> dict[str, str]:
+    """The heading, escaped and underlined to its width; the ``spec`` title; the owner.
+
+    A directive's argument is taken as written, except that a line starting
+    like an option (``:name: text``) starts the options: such a title goes
+    on a line of its own, indented deeper than the options.
+    """
+    heading = RST_MARKUP.sub(r"\\\g<0>", f"{spec_id}: {title}")
+    argument = f"\n      {title}" if re.match(FIELD_MARKER, title) else f" {title}"
+    return {
+        "heading": heading,
+        "underline": "=" * column_width(heading),
+        "argument": argument,
+        "owner": owner,
+    }
+
+
+def md_fields(title: str, spec_id: str, owner: str) -> dict[str, str]:
+    """The heading, escaped; the ``spec`` fence; the owner, quoted if MyST would parse it.
+
+    The title after the fence is taken as written, but a backtick fence's
+    line cannot hold a backtick (CommonMark): then the fence is ``~~~``.
+    """
+    plain = PLAIN_OWNER.fullmatch(owner)
+    return {
+        "heading": MD_MARKUP.sub(r"\\\g<0>", f"{spec_id}: {title}"),
+        "fence": "~~~" if "`" in title else "```",
+        "owner": owner if plain else "'{}'".format(owner.replace("'", "''")),
+    }
