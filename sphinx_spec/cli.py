@@ -270,7 +270,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     except BuildFailed as error:
         print(f"sphinx-spec check: the build stopped: {error}", file=sys.stderr)
         return 2
-    print(checked.text, end="")
+    print("".join(f"{printable(line)}\n" for line in checked.text.splitlines()), end="")
     print("\n".join(summary(checked.env, checked.kinds)))
     count = len(checked.kinds)
     verdict = f"{plural(count, 'warning')}; failing" if count else "no warnings; passing"

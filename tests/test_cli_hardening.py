@@ -126,6 +126,15 @@ def test_check_counts_start_up_warnings_once_on_a_second_run(tmp_path, capsys):
         assert capsys.readouterr().out.endswith("warnings: 1\n  other: 1\n")
 
 
+def test_check_writes_control_characters_in_warnings_out(tmp_path, capsys):
+    """A warning quoting the document's text never sends its escape codes to the terminal."""
+    src = project(tmp_path / "src", "", "A |\x1b[2J\x1b]0;pwned\x07| substitution.")
+    assert main(["check", str(src)]) == 1
+    out = capsys.readouterr().out
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", out), repr(out)
+    assert "\\x1b[2J\\x1b]0;pwned\\x07" in out
+
+
 # -- new: where it cannot write ----------------------------------------------------------------
 
 
