@@ -113,17 +113,29 @@ def spec_links(index: ProjectIndex, spec: Spec) -> Iterator[Finding]:
 def error_path_links(index: ProjectIndex, error: ErrorPath) -> Iterator[Finding]:
     if not error.flow:
         return
-    flow = index.resolve(Flow.kind, error.flow, error.docname)
-    if not isinstance(flow, Flow):
+    flow = index.flow_of(error)
+    if flow is None:
         message = f"error path {error.full_id}: :flow: names unknown flow {error.flow!r}"
-    elif error.step is not None and error.step > len(flow.steps):
+    elif error.step is None or flow.has_step(error.step):
+        return
+    elif flow.first_step == 1 or error.step > flow.first_step:
         message = (
             f"error path {error.full_id}: :step: {error.step} is past the last step "
-            f"of flow {flow.full_id} ({len(flow.steps)} steps)"
+            f"of flow {flow.full_id} ({steps_of(flow)})"
         )
     else:
-        return
+        message = (
+            f"error path {error.full_id}: :step: {error.step} is before the first step "
+            f"of flow {flow.full_id} ({steps_of(flow)})"
+        )
     yield Finding("ref", message, error.location, "dangling-ref")
+
+
+def steps_of(flow: Flow) -> str:
+    """``3 steps``, or, for a list that does not start at 1, ``steps 3-5``."""
+    if flow.first_step == 1 or not flow.steps:
+        return f"{len(flow.steps)} steps"
+    return f"steps {flow.step_numbers[0]}-{flow.step_numbers[-1]}"
 
 
 def question_links(index: ProjectIndex, question: OpenQuestion) -> Iterator[Finding]:

@@ -3,6 +3,12 @@
 HTML builders get sphinxcontrib-mermaid's ``mermaid`` node. Every other
 builder (LaTeX/PDF, epub, text, man, texinfo, xml, json, gettext) gets a
 captioned literal block of the source: no mermaid-cli, no warning.
+
+A flow's sequence diagram is drafted while its document is read, from the
+error paths of that document, and drawn again when its page is written, from
+every error path of the project that names the flow (also by full id, from
+another document). A diagram larger than Mermaid draws by default is left
+out with a ``spec.diagram`` warning.
 """
 
 from __future__ import annotations
@@ -18,11 +24,19 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinxcontrib.mermaid import mermaid
 
 from sphinx_spec.builders import current_builder
+from sphinx_spec.index import ProjectIndex
 from sphinx_spec.model import ErrorPath, Flow, SpecObject
+from sphinx_spec.nodes import IdAllocator
 from sphinx_spec.records import SettleRecords, marked_records
+from sphinx_spec.report import warn
+from sphinx_spec.store import store_of
 
 if TYPE_CHECKING:
     from sphinx_spec.views.query import SpecGraph
+
+#: Mermaid's default ``maxTextSize`` and ``maxEdges``: a larger diagram draws as an error box
+MERMAID_MAX_TEXT = 50_000
+MERMAID_MAX_EDGES = 500
 
 
 def mermaid_node(source: str, caption: str) -> mermaid:
@@ -111,7 +125,7 @@ def sequence_diagram(flow: Flow, errors: list[ErrorPath]) -> str:
         f"    participant A as {mermaid_text(actor)}",
         "    participant S as System",
     ]
-    for number, step in enumerate(flow.steps, start=1):
+    for number, step in zip(flow.step_numbers, flow.steps, strict=True):
         sender, receiver = step_sender(step)
         lines.append(f"    {sender}->>{receiver}: {number}. {mermaid_text(step)}")
         lines += error_branch([error for error in errors if error.step == number])
@@ -119,13 +133,19 @@ def sequence_diagram(flow: Flow, errors: list[ErrorPath]) -> str:
 
 
 def draw_flows(settled: list[tuple[nodes.Element, SpecObject]]) -> None:
-    """Append a sequence diagram to each flow that asks for one (``:diagram: sequence``)."""
+    """Append a sequence diagram to each flow that asks for one (``:diagram: sequence``).
+
+    Drawn from this document's error paths; :class:`RedrawFlowDiagrams` draws
+    it again from the whole project's when the page is written.
+    """
     errors = [record for _node, record in settled if isinstance(record, ErrorPath)]
     for node, record in settled:
         if isinstance(record, Flow) and record.diagram == "sequence":
             own = [error for error in errors if error.flow in (record.local_id, record.full_id)]
             caption = f"{record.title} (sequence diagram)"
-            node += mermaid_node(sequence_diagram(record, own), caption)
+            diagram = mermaid_node(sequence_diagram(record, own), caption)
+            diagram["spec_flow"] = record
+            node += diagram
 
 
 class DrawFlowDiagrams(SphinxTransform):
@@ -137,12 +157,55 @@ class DrawFlowDiagrams(SphinxTransform):
         draw_flows(marked_records(self.document))
 
 
-def diagram_fallback(node: mermaid) -> nodes.container:
+def project_flow(index: ProjectIndex, flow: Flow) -> Flow | None:
+    """*flow* as the project index holds it, if it joined the project from its page."""
+    found = index.objects.get((Flow.kind, flow.full_id))
+    if not isinstance(found, Flow) or found.external:
+        return None
+    return found if (found.docname, found.anchor) == (flow.docname, flow.anchor) else None
+
+
+def flow_diagram_source(index: ProjectIndex, flow: Flow) -> str | None:
+    """The sequence diagram of a collected flow, with every error path naming it; else ``None``."""
+    found = project_flow(index, flow)
+    return sequence_diagram(found, index.errors_of(found)) if found is not None else None
+
+
+class RedrawFlowDiagrams(SphinxPostTransform):
+    """Draw each flow's sequence diagram from the whole project; leave out one too large.
+
+    Priority 6: after the views (5), before the fallback of non-HTML builders (8).
+    """
+
+    default_priority = 6
+
+    def run(self, **kwargs: Any) -> None:
+        index = store_of(self.env).index
+        for node in list(self.document.findall(mermaid)):
+            flow = node.get("spec_flow")
+            if not isinstance(flow, Flow):
+                continue
+            del node["spec_flow"]
+            code = node["code"] = flow_diagram_source(index, flow) or node["code"]
+            if len(code) > MERMAID_MAX_TEXT:
+                errors = sum(line.startswith("        S-->>A: ") for line in code.splitlines())
+                warn(
+                    f"spec-flow: the sequence diagram of flow {flow.full_id} ({len(flow.steps)} "
+                    f"steps, {errors} error paths) is {len(code)} characters, more than Mermaid "
+                    f"draws by default ({MERMAID_MAX_TEXT}); it is left out, the steps and "
+                    "error paths are shown as written",
+                    "diagram",
+                    flow.location,
+                )
+                node.parent.remove(node)
+
+
+def diagram_fallback(node: mermaid, ids: IdAllocator) -> nodes.container:
     """A captioned literal block of the Mermaid source."""
     caption = node.get("spec_caption", "")
     code = node["code"]
     wrapper = nodes.container("", literal_block=True, classes=["literal-block-wrapper"])
-    wrapper["ids"] = [f"{anchor}-source" for anchor in leading_anchor(node.parent)]
+    wrapper["ids"] = [ids.take(f"{anchor}-source") for anchor in leading_anchor(node.parent)]
     wrapper += nodes.caption(caption, caption)
     wrapper += nodes.literal_block(code, code, language="text")
     return wrapper
@@ -172,11 +235,13 @@ class DegradeSpecDiagrams(SphinxPostTransform):
     def run(self, **kwargs: Any) -> None:
         if mermaid_renders(self.env):
             return
+        ids = IdAllocator(self.document)
         for node in list(self.document.findall(mermaid)):
             if "spec_caption" in node:
-                node.replace_self(diagram_fallback(node))
+                node.replace_self(diagram_fallback(node, ids))
 
 
 def setup_diagrams(app: Sphinx) -> None:
     app.add_transform(DrawFlowDiagrams)
+    app.add_post_transform(RedrawFlowDiagrams)
     app.add_post_transform(DegradeSpecDiagrams)

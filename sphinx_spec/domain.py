@@ -99,7 +99,7 @@ class SpecDomain(Domain):
         """A reference to *found*; the link text is its title unless the author gave one."""
         anchor = found.anchor
         step = node.get("spec_step")
-        if isinstance(found, Flow) and step and 0 < step <= len(found.steps):
+        if isinstance(found, Flow) and found.has_step(step):
             anchor = found.step_anchor(step)
         if not node.get("refexplicit"):
             title = found.title if not step else f"{found.title}, step {step}"

@@ -2,8 +2,9 @@
 
 Each page remembers a digest of the cross-document data it shows: its spec
 card's reverse links and counts, where each of its references lands (page,
-anchor, title, step; for ``:term:``, a glossary entry or a spec term), and
-the result of every view on it. After reading, the pages whose digest
+anchor, title, step; for ``:term:``, a glossary entry or a spec term), the
+result of every view on it, and its flows' sequence diagrams (which draw
+error paths from other documents). After reading, the pages whose digest
 changed are written again although their source did not change; a page whose
 digest is unchanged is not written.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
+from sphinx_spec.diagrams import flow_diagram_source
 from sphinx_spec.index import ProjectIndex, Target
 from sphinx_spec.model import Flow, ViewQuery
 from sphinx_spec.store import Reference, SpecStore
@@ -26,7 +28,7 @@ def describe(target: Target | None, step: int = 0) -> tuple[object, ...] | None:
     """
     if target is None:
         return None
-    has_step = isinstance(target, Flow) and 0 < step <= len(target.steps)
+    has_step = isinstance(target, Flow) and target.has_step(step)
     return (target.docname, target.anchor, target.href, target.project, target.title, has_step)
 
 
@@ -73,6 +75,9 @@ def shown_data(store: SpecStore, index: ProjectIndex, docname: str) -> list[obje
         shown.append((ref, describe_reference(index, ref, docname)))
     for query in store.views.get(docname, ()):
         shown.append(view_data(index, query))
+    for flow in store.objects.get(docname, ()):
+        if isinstance(flow, Flow) and flow.diagram:
+            shown.append((flow.full_id, flow_diagram_source(index, flow)))
     return shown
 
 

@@ -16,6 +16,8 @@ from typing import Any, NamedTuple
 from sphinx_spec.model import (
     ALL_KINDS,
     SPEC_KIND,
+    ErrorPath,
+    Flow,
     Goal,
     NonGoal,
     Relations,
@@ -137,6 +139,7 @@ class ProjectIndex:
         self.counts = {key: count_objects(objs) for key, objs in self.by_spec.items()}
         #: each view's result, by query: the freshness digest and the page share one
         self.view_results: dict[Any, Any] = {}
+        self._errors_by_flow: dict[str, list[ErrorPath]] | None = None
 
     def counts_for(self, spec_id: str) -> SpecCounts:
         return self.counts.get(spec_id, SpecCounts())
@@ -144,6 +147,28 @@ class ProjectIndex:
     def objects_of(self, spec_id: str, kind: str | None = None) -> list[SpecObject]:
         objects = self.by_spec.get(spec_id, [])
         return [obj for obj in objects if kind is None or obj.kind == kind]
+
+    def flow_of(self, error: ErrorPath) -> Flow | None:
+        """The flow an error path's ``:flow:`` names (a local id in its spec, or a full id)."""
+        found = self.resolve(Flow.kind, error.flow, error.docname) if error.flow else None
+        return found if isinstance(found, Flow) else None
+
+    def errors_of(self, flow: Flow) -> list[ErrorPath]:
+        """The error paths that branch off *flow*, from every document and import.
+
+        Its own spec's come first, then the other specs' by spec id; each
+        spec's in document order.
+        """
+        if self._errors_by_flow is None:
+            by_flow: dict[str, list[ErrorPath]] = {}
+            for spec_id in sorted(self.by_spec):
+                for error in self.by_spec[spec_id]:
+                    target = self.flow_of(error) if isinstance(error, ErrorPath) else None
+                    if target is not None:
+                        by_flow.setdefault(target.full_id, []).append(error)  # type: ignore[arg-type]
+            self._errors_by_flow = by_flow
+        errors = self._errors_by_flow.get(flow.full_id, [])
+        return sorted(errors, key=lambda error: error.spec_id != flow.spec_id)
 
     def definitions(self, name: str) -> list[Term]:
         """The terms named *name* (title or alias): this project's first, each layer by spec id."""

@@ -179,6 +179,16 @@ class Flow(SpecObject):
     postcondition: str = ""
     steps: tuple[str, ...] = ()
     diagram: str = ""
+    #: the number of the first step: a list written ``3.``, ``4.`` starts at 3
+    first_step: int = 1
+
+    @property
+    def step_numbers(self) -> range:
+        """The numbers the steps show, in order."""
+        return range(self.first_step, self.first_step + len(self.steps))
+
+    def has_step(self, step: int | None) -> bool:
+        return step is not None and step in self.step_numbers
 
     def step_anchor(self, step: int) -> str:
         return f"{self.anchor}-step-{step}"
@@ -220,11 +230,12 @@ class Term(SpecObject):
 
     @property
     def names(self) -> tuple[str, ...]:
-        """The title and the aliases, each once (case-insensitively), none empty."""
+        """The title and the aliases, each once (casefolded, as the index and checks fold
+        them: ``Straße`` and ``STRASSE`` are one name), none empty."""
         unique: dict[str, str] = {}
         for name in (self.title, *self.aliases):
             if name:
-                unique.setdefault(name.lower(), name)
+                unique.setdefault(name.casefold(), name)
         return tuple(unique.values())
 
 

@@ -28,6 +28,26 @@ class spec_card_details(nodes.General, nodes.Element):  # noqa: N801 (docutils n
     """
 
 
+class IdAllocator:
+    """HTML ids that no element of the page has yet, for nodes added when a page is written.
+
+    Knows every id in *document* when created; each id it hands out is taken from then on.
+    """
+
+    def __init__(self, document: nodes.Element) -> None:
+        self.taken = {id_ for node in document.findall(nodes.Element) for id_ in node["ids"]}
+
+    def take(self, name: str) -> str:
+        """``make_id(name)``, or, when taken, the same with ``-2``, ``-3``, … appended."""
+        base = nodes.make_id(name)
+        candidate, n = base, 1
+        while candidate in self.taken:
+            n += 1
+            candidate = f"{base}-{n}"
+        self.taken.add(candidate)
+        return candidate
+
+
 def field(name: str, *body: nodes.Node) -> nodes.field:
     return nodes.field(
         "", nodes.field_name(name, name), nodes.field_body("", nodes.paragraph("", "", *body))

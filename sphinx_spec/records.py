@@ -72,51 +72,100 @@ class SettleRecords(SphinxTransform):
         settled: Spec | None = None
         for n, (node, record) in enumerate(specs):
             if n:
-                first = specs[0][1]
-                warn(
-                    f"a document describes one spec: {record.id or record.title!r} repeats "
-                    f"the 'spec' directive (first: {first.id or first.title!r} at line "
-                    f"{first.lineno})",
-                    "duplicate",
-                    record.location,
-                )
+                warn(repeated_spec(specs[0], (node, record)), "duplicate", record.location)
             elif record.id:
                 settled = dataclasses.replace(record, anchor=self.anchor(node, f"spec-{record.id}"))
                 node[RECORD] = settled
-                for details in node.findall(spec_card_details):
-                    details["spec"] = settled
+                # only this card's own details: a spec nested in its body keeps its own record
+                for details in node.children:
+                    if isinstance(details, spec_card_details):
+                        details["spec"] = settled
         return settled
 
     def settle_objects(self, objects: list[Marked], spec: Spec | None) -> None:
-        """Final ids and anchors; an object whose id is taken keeps neither."""
+        """Final ids and anchors; an object whose id is taken keeps neither.
+
+        A flow's step anchors (``<flow anchor>-step-<n>``) are kept free for
+        it: another object whose anchor would be one of them (flow
+        ``x-step-1`` beside flow ``x``) gets a numbered anchor instead.
+        """
         ids = ObjectIds()
         for _node, record in objects:
             if record.id_explicit:
                 ids.reserve(record)
+        named = []
         for node, record in objects:
             local_id = ids.settle(record)
             kind = KINDS[record.kind].anchor_prefix
             prefix = f"{kind}-{spec.id}" if spec else kind
+            named.append((node, record, local_id, f"{prefix}-{local_id}" if local_id else ""))
+        reserved: dict[str, int] = {}
+        for owner, (_node, record, _local_id, name) in enumerate(named):
+            if name and isinstance(record, Flow):
+                natural = nodes.make_id(name)
+                for step in record.step_numbers:
+                    reserved.setdefault(f"{natural}-step-{step}", owner)
+        for owner, (node, record, local_id, name) in enumerate(named):
+            steps = record.step_numbers if isinstance(record, Flow) else range(0)
             final = dataclasses.replace(
                 record,
                 local_id=local_id or record.local_id,
                 spec_id=spec.id if spec else "",
-                anchor=self.anchor(node, f"{prefix}-{local_id}") if local_id else "",
+                anchor=self.anchor(node, name, steps, reserved, owner) if name else "",
+                title=record.title or local_id or record.local_id,
             )
             show_id(node, final.local_id)
             if isinstance(final, Flow) and final.anchor:
                 anchor_steps(self.document, node, final)
             node[RECORD] = final
 
-    def anchor(self, node: nodes.Element, name: str) -> str:
-        """A stable anchor from *name*, unique in this document, as a target in *node*."""
+    def anchor(
+        self,
+        node: nodes.Element,
+        name: str,
+        steps: range = range(0),
+        reserved: dict[str, int] | None = None,
+        owner: int = -1,
+    ) -> str:
+        """A stable anchor from *name*, unique in this document, as a target in *node*.
+
+        With *steps*, the flow's step anchors must be free too; *reserved*
+        holds the step anchors of the document's flows, each by its flow.
+        """
+        reserved = reserved or {}
         base = nodes.make_id(name)
+
+        def free(candidate: str) -> bool:
+            wanted = [candidate, *(f"{candidate}-step-{step}" for step in steps)]
+            return all(
+                anchor not in self.document.ids and reserved.get(anchor, owner) == owner
+                for anchor in wanted
+            )
+
         anchor, n = base, 1
-        while anchor in self.document.ids:
+        while not free(anchor):
             n += 1
             anchor = f"{base}-{n}"
         add_target(self.document, node, anchor)
         return anchor
+
+
+def repeated_spec(first: Marked, again: Marked) -> str:
+    """Why a second ``spec`` directive in one document is not collected."""
+    (first_node, first_spec), (node, spec) = first, again
+    name, first_name = spec.id or spec.title, first_spec.id or first_spec.title
+    inside = node.parent
+    while inside is not None and inside is not first_node:
+        inside = inside.parent
+    if inside is first_node:
+        return (
+            f"a spec cannot be nested in another spec: {name!r} is in the body of "
+            f"{first_name!r} (line {first_spec.lineno}); it is rendered, not collected"
+        )
+    return (
+        f"a document describes one spec: {name!r} repeats the 'spec' directive "
+        f"(first: {first_name!r} at line {first_spec.lineno})"
+    )
 
 
 class ObjectIds:
@@ -181,7 +230,7 @@ def add_target(document: nodes.document, node: nodes.Element, anchor: str) -> No
 def anchor_steps(document: nodes.document, node: nodes.Element, flow: Flow) -> None:
     for steps in node.findall(nodes.enumerated_list):
         if "spec-flow-steps" in steps["classes"]:
-            for number, item in enumerate(steps.children, start=1):
+            for number, item in zip(flow.step_numbers, steps.children, strict=False):
                 if isinstance(item, nodes.Element):
                     add_target(document, item, flow.step_anchor(number))
             return

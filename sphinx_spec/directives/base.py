@@ -2,17 +2,23 @@
 
 Options are declared ``unchanged`` and checked here, so that a bad value is a
 located ``spec.option`` warning and the directive still renders, instead of a
-docutils error that drops the whole block.
+docutils error that drops the whole block. That includes an unknown option
+and an option given twice (the last value counts, in reStructuredText as in
+MyST).
 """
 
 from __future__ import annotations
 
 import os
+import re
+from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, ClassVar
 
 from docutils import nodes
-from docutils.parsers.rst import directives
+from docutils import utils as docutils_utils
+from docutils.parsers.rst import directives, states
 from sphinx.locale import get_translation
 from sphinx.util.docutils import SphinxDirective
 
@@ -45,6 +51,78 @@ class OptionSpec(dict[str, Any]):
         return cls((name, directives.unchanged) for name in names)
 
 
+def lenient_option_parsing() -> None:
+    """Let docutils read an option given twice in a sphinx-spec directive (the last counts).
+
+    docutils refuses a repeated option before any directive code runs, and
+    drops the whole directive with an error. Its option parser is replaced
+    by one that, for an :class:`OptionSpec` only, keeps the last value; every
+    other directive is parsed by docutils' own code. The directive warns
+    (``spec.option``) when it runs.
+    """
+    original = states.Body.parse_extension_options
+    if getattr(original, "spec_lenient", False):
+        return
+
+    def parse_extension_options(
+        self: states.Body, option_spec: Any, datalines: Any
+    ) -> tuple[int, Any]:
+        if not isinstance(option_spec, OptionSpec):
+            return original(self, option_spec, datalines)  # type: ignore[no-any-return]
+        field_list = nodes.field_list()
+        offset, blank_finish = self.nested_list_parse(
+            datalines, 0, field_list, initial_state="ExtensionOptions", blank_finish=True
+        )
+        if offset != len(datalines):  # incomplete parse of block
+            return 0, "invalid option block"
+        try:
+            written = docutils_utils.extract_options(field_list)
+        except docutils_utils.ExtensionOptionError as detail:
+            return 0, "invalid option data: {}".format(" ".join(detail.args))
+        options = {name: option_spec[name](value) for name, value in written}
+        return (1, options) if blank_finish else (0, "option data incompletely parsed")
+
+    parse_extension_options.spec_lenient = True  # type: ignore[attr-defined]
+    states.Body.parse_extension_options = parse_extension_options  # type: ignore[method-assign]
+
+
+#: a line that starts an option: ``:name: value`` (reStructuredText, MyST)
+OPTION_LINE = re.compile(r"(\s*):([^:\s][^:]*):(?:\s|$)")
+#: a key of a MyST YAML option block (between ``---`` lines)
+YAML_KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_-]*)\s*:")
+#: the first line of a directive: ``.. name::`` or a MyST fence ``{name}``
+OPENING_LINE = re.compile(r"\s*(\.\.\s+\S+::|(`{3,}|~{3,}|:{3,})\s*\{)")
+
+
+def written_options(lines: list[str]) -> list[str]:
+    """The option names written in a directive's lines after its opening line, in order.
+
+    Options start at the first ``:name:`` line before the first blank line
+    (reStructuredText, MyST), or are the keys of a leading ``---`` block
+    (MyST YAML); continuation lines are indented deeper than the options.
+    """
+    if lines and lines[0].strip() == "---":
+        keys: list[str] = []
+        for line in lines[1:]:
+            if line.strip() == "---":
+                return keys
+            match = YAML_KEY.match(line)
+            keys += [match[1]] if match else []
+        return []
+    names: list[str] = []
+    indent: int | None = None
+    for line in lines:
+        if not line.strip():
+            break
+        match = OPTION_LINE.match(line)
+        if match and (indent is None or len(match[1]) == indent):
+            indent = len(match[1])
+            names.append(match[2].lower())
+        elif indent is not None and len(line) - len(line.lstrip()) <= indent:
+            break
+    return names
+
+
 class SpecDirectiveBase(SphinxDirective):
     """Shared option checks; subclasses build one record and its nodes in ``render``."""
 
@@ -53,15 +131,43 @@ class SpecDirectiveBase(SphinxDirective):
     final_argument_whitespace = True
     option_spec: ClassVar[dict[str, Any]] = OptionSpec()
     title_required: ClassVar[bool] = True
+    #: whether the directive uses its content; one that does not (a view) still accepts
+    #: content, so that it warns and renders instead of being dropped by docutils
+    has_body: ClassVar[bool] = True
 
     def run(self) -> list[nodes.Node]:
         if self.title_required and not self.title:
             self.warn_option("needs a title as its argument")
+        for name, count in Counter(self.written_options()).items():
+            if count > 1 and name in self.options:
+                self.warn_option(
+                    f"option :{name}: is given {count} times; using the last value "
+                    f"{self.text(name)!r}"
+                )
         for name in self.options:
             if name not in self.option_spec:
                 known = ", ".join(f":{known}:" for known in self.option_spec)
                 self.warn_option(f"unknown option :{name}: (known: {known}); ignored")
+        if self.content and not self.has_body:
+            self.warn_option("takes no content; the content is ignored")
         return self.render()
+
+    def written_options(self) -> list[str]:
+        """The options as written, repeats included (``self.options`` keeps the last of each).
+
+        From the directive's text; MyST before version 5 does not give the
+        options' lines, so they are read from the source file.
+        """
+        lines = self.block_text.splitlines()
+        if not lines or not OPENING_LINE.match(lines[0]):
+            source, line = self.get_source_info()
+            try:
+                lines = Path(source).read_text(encoding="utf-8").splitlines()[line - 1 :]
+            except (OSError, UnicodeDecodeError, TypeError):
+                return []
+            if not lines or not OPENING_LINE.match(lines[0]):
+                return []
+        return written_options(lines[1:])
 
     def render(self) -> list[nodes.Node]:
         raise NotImplementedError

@@ -27,6 +27,14 @@ def step_list(body: list[nodes.Node]) -> nodes.enumerated_list | None:
     return None
 
 
+def first_number(steps: nodes.enumerated_list | None) -> int:
+    """The number the list shows first: ``3.`` (or ``c.``, ``iii.``) starts at 3."""
+    try:
+        return int(steps.get("start", 1)) if steps is not None else 1
+    except (TypeError, ValueError):
+        return 1
+
+
 class FlowDirective(ObjectDirective):
     """``spec-flow``: a happy path whose enumerated list is its steps.
 
@@ -49,6 +57,7 @@ class FlowDirective(ObjectDirective):
             "postcondition": self.text("postcondition"),
             "steps": tuple(" ".join(item.astext().split()) for item in steps or []),
             "diagram": self.choice("diagram", FLOW_DIAGRAMS, ""),
+            "first_step": first_number(steps),
         }
 
     def rows(self, record: Flow) -> Rows:

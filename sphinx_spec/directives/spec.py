@@ -47,7 +47,7 @@ class SpecDirective(SpecDirectiveBase):
             spec_id = ""
         return Spec(
             id=spec_id,
-            title=self.title,
+            title=self.title or spec_id,  # without a title, links and views show the id
             status=self.choice("status", self.config.spec_statuses, self.default_status()),
             owners=split_list(self.options.get("owners")),
             stakeholders=split_list(self.options.get("stakeholders")),
@@ -66,10 +66,12 @@ class SpecDirective(SpecDirectiveBase):
 
     def header(self, record: Spec) -> nodes.paragraph:
         header = nodes.paragraph("", "", classes=["spec-card-title"])
-        header += nodes.strong(record.title, record.title, classes=["spec-title"])
+        if self.title:
+            header += [nodes.strong(record.title, record.title, classes=["spec-title"])]
+            header += nodes.Text(" ")
         if record.id:
-            header += [nodes.Text(" "), nodes.literal(record.id, record.id, classes=["spec-id"])]
-        header += [nodes.Text(" "), status_badge(record.status)]
+            header += [nodes.literal(record.id, record.id, classes=["spec-id"]), nodes.Text(" ")]
+        header += status_badge(record.status)
         return header
 
 

@@ -24,7 +24,8 @@ COMMON_OPTIONS = ("spec", "status", "tags", "owner")
 class ViewDirective(SpecDirectiveBase):
     """One view of the project: ``spec_view`` placeholder, rendered after reading."""
 
-    has_content = False
+    has_content = True  # content is warned about and ignored, not an error that drops the view
+    has_body = False
     title_required = False
     view: ClassVar[View]
     option_spec: ClassVar[dict[str, Any]] = OptionSpec.of(*COMMON_OPTIONS)

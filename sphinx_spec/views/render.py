@@ -2,6 +2,12 @@
 
 Runs as a post-transform, per page, after the whole project has been read.
 Tables carry the ``longtable`` class so that LaTeX breaks them across pages.
+
+A view inside a table cell is a nested table, without column widths and
+without ``longtable`` (which LaTeX cannot nest). Where the builder cannot
+nest tables at all (text, man, texinfo) or not that way (LaTeX: a table two
+tables deep, or inside a long table), the rows are a bulleted list instead,
+with a ``spec.view`` warning.
 """
 
 from __future__ import annotations
@@ -13,8 +19,9 @@ from sphinx.application import Sphinx
 from sphinx.locale import get_translation
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from sphinx_spec.diagrams import mermaid_node, spec_graph
-from sphinx_spec.nodes import spec_view, spec_xref
+from sphinx_spec.builders import BuilderKind, current_builder
+from sphinx_spec.diagrams import MERMAID_MAX_EDGES, MERMAID_MAX_TEXT, mermaid_node, spec_graph
+from sphinx_spec.nodes import IdAllocator, spec_view, spec_xref
 from sphinx_spec.report import warn
 from sphinx_spec.store import store_of
 from sphinx_spec.views.catalog import VIEWS, Section, View, ViewResult, view_result
@@ -47,8 +54,19 @@ def cell_nodes(cell: Cell, docname: str) -> list[nodes.Node]:
     return [nodes.Text(cell.text)] if cell.text else []  # type: ignore[union-attr]
 
 
-def table(view: View, rows: tuple[Row, ...], docname: str) -> nodes.table:
-    """A table with a header row; ``longtable`` so that LaTeX can break it across pages."""
+#: how a view lays out its rows: a table, a table in a table cell, a bulleted list
+TABLE, NESTED, LIST = "table", "nested", "list"
+#: builders whose writers cannot put a table inside a table cell
+NO_NESTED_TABLES = ("text", "man", "texinfo")
+#: rows from which LaTeX makes a table a ``longtable``, which cannot hold another table
+LATEX_LONG_ROWS = 30
+
+
+def table(view: View, rows: tuple[Row, ...], docname: str, layout: str = TABLE) -> nodes.table:
+    """A table with a header row; ``longtable`` so that LaTeX can break it across pages.
+
+    Nested in another table, it declares no widths and is no ``longtable``.
+    """
     group = nodes.tgroup(cols=len(view.columns))
     group += [nodes.colspec(colwidth=width) for width in view.widths]
     head = nodes.row("", *(entry([nodes.Text(str(name))]) for name in view.columns))
@@ -56,20 +74,40 @@ def table(view: View, rows: tuple[Row, ...], docname: str) -> nodes.table:
     group += nodes.tbody(
         "", *(nodes.row("", *(entry(cell_nodes(c, docname)) for c in row)) for row in rows)
     )
-    classes = ["spec-view", f"spec-view-{view.name}", "longtable", "colwidths-given"]
+    classes = ["spec-view", f"spec-view-{view.name}"]
+    classes += ["longtable", "colwidths-given"] if layout == TABLE else ["spec-view-nested"]
     return nodes.table("", group, classes=classes)
+
+
+def row_list(view: View, rows: tuple[Row, ...], docname: str) -> nodes.bullet_list:
+    """The rows as a bulleted list, for where a table cannot go: ``first — Column: value · …``."""
+    items = nodes.bullet_list(classes=["spec-view", f"spec-view-{view.name}", "spec-view-list"])
+    for row in rows:
+        paragraph = nodes.paragraph("", "", *cell_nodes(row[0], docname))
+        separator = " — "
+        for column, cell in zip(view.columns[1:], row[1:], strict=True):
+            shown = cell_nodes(cell, docname)
+            if shown:
+                paragraph += [nodes.Text(f"{separator}{column}: "), *shown]
+                separator = " · "
+        items += nodes.list_item("", paragraph)
+    return items
 
 
 def entry(children: list[nodes.Node]) -> nodes.entry:
     return nodes.entry("", nodes.paragraph("", "", *children))
 
 
-def section_nodes(view: View, section: Section, docname: str) -> list[nodes.Node]:
+def section_nodes(
+    view: View, section: Section, docname: str, layout: str = TABLE
+) -> list[nodes.Node]:
     rendered: list[nodes.Node] = []
     if section.heading is not None:
         rendered.append(nodes.rubric("", "", link_node(section.heading, docname)))
-    if section.rows:
-        rendered.append(table(view, section.rows, docname))
+    if section.rows and layout == LIST:
+        rendered.append(row_list(view, section.rows, docname))
+    elif section.rows:
+        rendered.append(table(view, section.rows, docname, layout))
     return rendered
 
 
@@ -98,18 +136,17 @@ def listed_nodes(result: ViewResult, docname: str) -> list[nodes.Node]:
     return [nodes.rubric(title, title), items]
 
 
-#: Mermaid's default ``maxTextSize`` and ``maxEdges``: a larger graph draws as an error box
-MERMAID_MAX_TEXT = 50_000
-MERMAID_MAX_EDGES = 500
-
 EDGE_LABELS = {"supersedes": _("supersedes"), "depends-on": _("depends on")}
 
 
-def render_graph(graph: SpecGraph, query: ViewQuery, number: int) -> list[nodes.Node]:
+def render_graph(
+    graph: SpecGraph, query: ViewQuery, number: int, ids: IdAllocator | None = None
+) -> list[nodes.Node]:
     """The Mermaid flowchart, and a list of its specs whose links the graph's nodes reuse."""
     labels = {relation: str(label) for relation, label in EDGE_LABELS.items()}
     caption = query.title or str(_("Spec graph"))
-    anchor = nodes.make_id(f"spec-graph-{query.docname}-{number}")
+    name = f"spec-graph-{query.docname}-{number}"
+    anchor = ids.take(name) if ids is not None else nodes.make_id(name)
     block = nodes.container("", nodes.target("", "", ids=[anchor]), classes=["spec-graph"])
     code = spec_graph(graph, labels)
     if len(code) > MERMAID_MAX_TEXT or len(graph.edges) > MERMAID_MAX_EDGES:
@@ -132,7 +169,13 @@ def render_graph(graph: SpecGraph, query: ViewQuery, number: int) -> list[nodes.
 
 
 def render_view(
-    view: View, result: ViewResult, query: ViewQuery, number: int = 0
+    view: View,
+    result: ViewResult,
+    query: ViewQuery,
+    number: int = 0,
+    *,
+    layout: str = TABLE,
+    ids: IdAllocator | None = None,
 ) -> list[nodes.Node]:
     """The nodes of one view: title, summary, tables, listed items, or a no-match note."""
     rendered: list[nodes.Node] = []
@@ -144,11 +187,42 @@ def render_view(
         note = str(view.empty_note)
         return [*rendered, nodes.paragraph("", note, classes=["spec-view-empty"])]
     if result.graph is not None:
-        return [*rendered, *render_graph(result.graph, query, number)]
+        return [*rendered, *render_graph(result.graph, query, number, ids)]
     for section in result.sections:
-        rendered += section_nodes(view, section, query.docname)
+        rendered += section_nodes(view, section, query.docname, layout)
     rendered += listed_nodes(result, query.docname)
     return rendered
+
+
+def enclosing_tables(node: nodes.Node) -> list[nodes.table]:
+    """The tables *node* is inside, innermost first."""
+    tables = []
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, nodes.table):
+            tables.append(parent)
+        parent = parent.parent
+    return tables
+
+
+def is_long(table: nodes.table) -> bool:
+    """Whether LaTeX typesets *table* as a ``longtable`` (which cannot hold a table)."""
+    rows = sum(len(part) for group in table.children for part in group.children)
+    return "longtable" in table["classes"] or rows > LATEX_LONG_ROWS
+
+
+def table_layout(builder: BuilderKind, tables: list[nodes.table]) -> tuple[str, str]:
+    """How a view inside *tables* lays out its rows, and why it cannot be a table (if so)."""
+    if not tables:
+        return TABLE, ""
+    if builder.format in NO_NESTED_TABLES:
+        return LIST, f"the {builder.name} builder cannot put a table inside a table cell"
+    if builder.format == "latex" and (len(tables) > 1 or any(map(is_long, tables))):
+        return LIST, (
+            "LaTeX cannot put a table inside a table cell that is itself in a table cell, "
+            "or inside a long table (a longtable, or more than 30 rows)"
+        )
+    return NESTED, ""
 
 
 class RenderViews(SphinxPostTransform):
@@ -161,11 +235,18 @@ class RenderViews(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         index = store_of(self.env).index
-        for number, placeholder in enumerate(list(self.document.findall(spec_view))):
+        builder = current_builder(self.env)
+        placeholders = list(self.document.findall(spec_view))
+        ids = IdAllocator(self.document) if placeholders else None
+        for number, placeholder in enumerate(placeholders):
             query: ViewQuery = placeholder["query"]
             view = VIEWS[query.view]
+            result = view_result(index, query)
+            layout, reason = table_layout(builder, enclosing_tables(placeholder))
+            if reason and any(section.rows for section in result.sections):
+                warn(f"{query.view}: {reason}; the view is shown as a list", "view", query.location)
             container = nodes.container("", classes=["spec-view-block"])
-            container += render_view(view, view_result(index, query), query, number)
+            container += render_view(view, result, query, number, layout=layout, ids=ids)
             placeholder.replace_self(container)
 
 
