@@ -96,6 +96,8 @@ def test_text_shows_views_in_cells_as_lists_with_a_located_warning(app):
         f"cell; {VIEW_IN_CELL}",
         f"cells.rst:35: spec-glossary: the text builder cannot put a table inside a table "
         f"cell; {VIEW_IN_CELL}",
+        f"cells-deep.rst:14: spec-tradeoffs: the text builder cannot put a table inside a "
+        f"table cell; {VIEW_IN_CELL}",
     ]
     text = (Path(app.outdir) / "cells.txt").read_text(encoding="utf-8")
     assert "| * Storage — Decision: Use S3 · Rationale: Cheap ·  |" in text
@@ -112,6 +114,7 @@ def test_man_shows_views_in_cells_as_lists_with_a_located_warning(app):
         "cells.rst:26",
         "cells.rst:29",
         "cells.rst:35",
+        "cells-deep.rst:14",
     ]
     assert all("the man builder cannot put a table inside" in line for line in located(app, "view"))
     page = next(Path(app.outdir).glob("*.1")).read_text(encoding="utf-8")
@@ -124,23 +127,14 @@ def test_man_shows_views_in_cells_as_lists_with_a_located_warning(app):
 LATEX_TOOLS = ("latexmk", "pdflatex", "pdftotext")
 
 
-@built_with("latex")
-def test_latex_nests_the_views_and_the_document_compiles(app):
-    app.build()
-    assert located(app, "view") == []
-    tex = next(Path(app.outdir).glob("*.tex"))
-    source = tex.read_text(encoding="utf-8")
-    cells = source[source.index("Views in a list") :]
-    cells = cells[: cells.index("After the tables.")]
-    assert r"\begin{longtable}" not in cells
-    assert r"\X{16}{100}" not in cells  # the trade-offs' widths, which LaTeX cannot nest
-    assert "Use S3" in cells
+def compiled_pdf_text(tex: Path) -> str:
+    """Compile *tex* with ``latexmk -pdf``: the PDF's text (fails on a LaTeX error)."""
     absent = [tool for tool in LATEX_TOOLS if shutil.which(tool) is None]
     if absent:
         missing(f"compiling the LaTeX output needs {', '.join(absent)}, which are not installed")
     run = subprocess.run(
         ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", tex.name],
-        cwd=app.outdir,
+        cwd=tex.parent,
         capture_output=True,
         text=True,
         timeout=600,
@@ -151,9 +145,64 @@ def test_latex_nests_the_views_and_the_document_compiles(app):
     assert "multiply defined" not in log
     pdf = subprocess.run(
         ["pdftotext", str(tex.with_suffix(".pdf")), "-"], capture_output=True, text=True
-    ).stdout
+    )
+    return " ".join(pdf.stdout.split())
+
+
+@built_with("latex")
+def test_latex_nests_the_views_and_the_document_compiles(app):
+    app.build()
+    assert located(app, "view") == [
+        f"cells-deep.rst:14: spec-tradeoffs: LaTeX cannot put a table inside a long table "
+        f"(class longtable, or more than 30 rows); {VIEW_IN_CELL}"
+    ]
+    tex = next(Path(app.outdir).glob("*.tex"))
+    source = tex.read_text(encoding="utf-8")
+    cells = source[source.index("Views in a list") :]
+    cells = cells[: cells.index("After the tables.")]
+    assert r"\begin{longtable}" not in cells
+    assert r"\X{16}{100}" not in cells  # the trade-offs' widths, which LaTeX cannot nest
+    assert "Use S3" in cells
+    pdf = compiled_pdf_text(tex)
     assert "Use S3" in pdf
     assert "A book of accounts." in pdf
+    assert "Queue — Decision: Use a queue · Status: chosen · Spec: CELL-2" in pdf
+
+
+TABLE_IN_TABLE = """Deep
+====
+
+.. spec:: Deep
+   :id: DEEP-1
+
+.. spec-approach:: Queue
+   :id: queue
+   :decision: Use a queue
+
+.. list-table::
+
+   * - Outer
+   * - .. list-table::
+
+          * - .. spec-tradeoffs::
+
+After the tables.
+"""
+
+
+def test_latex_lists_a_view_in_a_table_in_a_table_cell(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text('extensions = ["sphinx_spec"]\n', encoding="utf-8")
+    (src / "index.rst").write_text(TABLE_IN_TABLE, encoding="utf-8")
+    app = build(src, "latex")
+    assert located(app, "view") == [
+        "index.rst:16: spec-tradeoffs: LaTeX cannot put a table inside a table that is itself "
+        f"in a table cell; {VIEW_IN_CELL}"
+    ]
+    pdf = compiled_pdf_text(next(Path(app.outdir).glob("*.tex")))
+    assert "Queue — Decision: Use a queue · Status: chosen · Spec: DEEP-1" in pdf
+    assert "After the tables." in pdf
 
 
 # -- 2. flows: error paths from other documents, diagrams too large for Mermaid -------------

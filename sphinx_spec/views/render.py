@@ -217,10 +217,12 @@ def table_layout(builder: BuilderKind, tables: list[nodes.table]) -> tuple[str, 
         return TABLE, ""
     if builder.format in NO_NESTED_TABLES:
         return LIST, f"the {builder.name} builder cannot put a table inside a table cell"
-    if builder.format == "latex" and (len(tables) > 1 or any(map(is_long, tables))):
+    if builder.format == "latex" and len(tables) > 1:
+        return LIST, "LaTeX cannot put a table inside a table that is itself in a table cell"
+    if builder.format == "latex" and any(map(is_long, tables)):
         return LIST, (
-            "LaTeX cannot put a table inside a table cell that is itself in a table cell, "
-            "or inside a long table (a longtable, or more than 30 rows)"
+            f"LaTeX cannot put a table inside a long table (class longtable, or more than "
+            f"{LATEX_LONG_ROWS} rows)"
         )
     return NESTED, ""
 
