@@ -235,10 +235,12 @@ class DegradeSpecDiagrams(SphinxPostTransform):
     def run(self, **kwargs: Any) -> None:
         if mermaid_renders(self.env):
             return
+        ours = [node for node in self.document.findall(mermaid) if "spec_caption" in node]
+        if not ours:
+            return
         ids = IdAllocator(self.document)
-        for node in list(self.document.findall(mermaid)):
-            if "spec_caption" in node:
-                node.replace_self(diagram_fallback(node, ids))
+        for node in ours:
+            node.replace_self(diagram_fallback(node, ids))
 
 
 def setup_diagrams(app: Sphinx) -> None:

@@ -12,6 +12,7 @@ Flows too large for Mermaid and incremental builds use copies of it.
 from __future__ import annotations
 
 import collections
+import json
 import os
 import re
 import shutil
@@ -25,6 +26,7 @@ from heavy import missing
 from helpers import build, html, inventory, text_of, warnings_of
 from test_incremental_fresh import fresh_build, output_of, replace
 
+from sphinx_spec.directives.base import written_options
 from sphinx_spec.model import Term
 from sphinx_spec.store import store_of
 
@@ -537,8 +539,6 @@ def test_a_myst_list_that_starts_at_three_keeps_its_numbers(app):
 @shared
 def test_spec_json_records_the_first_step(app):
     app.build()
-    import json
-
     data = json.loads((Path(app.outdir) / "spec.json").read_text(encoding="utf-8"))
     flows = {obj["full_id"]: obj for obj in data["objects"] if obj["kind"] == "flow"}
     assert flows["NUM-1.late"]["first_step"] == 3
@@ -663,3 +663,21 @@ def test_the_unusual_project_warns_about_nothing_else(app):
         if not re.search(r"\[spec\.(option|duplicate|glossary|ref)\]$", line)
     ]
     assert unexpected == []
+
+
+@pytest.mark.parametrize(
+    ("lines", "names"),
+    [
+        (["   a title that goes on", "   :id: A", "   :Status: x", "   :status: y"],
+         ["id", "status", "status"]),
+        (["   :rationale: one", "      :not-an-option: two", "   :decision: D"],
+         ["rationale", "decision"]),
+        (["   :id: A", "", "   :status: in the body"], ["id"]),
+        ([":id: A", ":id: B", "Body text", ":id: C"], ["id", "id"]),
+        (["---", "id: A", "status: x", "  nested: y", "status: z", "---", "Body"],
+         ["id", "status", "status"]),
+        (["Body only"], []),
+    ],
+)  # fmt: skip
+def test_written_options_are_read_as_docutils_and_myst_read_them(lines, names):
+    assert written_options(lines) == names

@@ -13,6 +13,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -79,7 +80,10 @@ def lenient_option_parsing() -> None:
             written = docutils_utils.extract_options(field_list)
         except docutils_utils.ExtensionOptionError as detail:
             return 0, "invalid option data: {}".format(" ".join(detail.args))
-        options = {name: option_spec[name](value) for name, value in written}
+        try:
+            options = {name: option_spec[name](value) for name, value in written}
+        except (ValueError, TypeError) as detail:
+            return 0, "invalid option value: {}".format(" ".join(map(str, detail.args)))
         return (1, options) if blank_finish else (0, "option data incompletely parsed")
 
     parse_extension_options.spec_lenient = True  # type: ignore[attr-defined]
@@ -123,6 +127,24 @@ def written_options(lines: list[str]) -> list[str]:
     return names
 
 
+def source_lines(source: str) -> tuple[str, ...]:
+    """The lines of a source file (MyST before 5 gives a directive no text of its options)."""
+    try:
+        stat = os.stat(source)
+    except OSError:
+        return ()
+    return read_lines(source, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4)
+def read_lines(source: str, mtime_ns: int, size: int) -> tuple[str, ...]:
+    """Cached by version: a document's directives ask for the same file in turn."""
+    try:
+        return tuple(Path(source).read_text(encoding="utf-8").splitlines())
+    except (OSError, UnicodeDecodeError):
+        return ()
+
+
 class SpecDirectiveBase(SphinxDirective):
     """Shared option checks; subclasses build one record and its nodes in ``render``."""
 
@@ -158,13 +180,12 @@ class SpecDirectiveBase(SphinxDirective):
         From the directive's text; MyST before version 5 does not give the
         options' lines, so they are read from the source file.
         """
+        if not self.options:
+            return []
         lines = self.block_text.splitlines()
         if not lines or not OPENING_LINE.match(lines[0]):
             source, line = self.get_source_info()
-            try:
-                lines = Path(source).read_text(encoding="utf-8").splitlines()[line - 1 :]
-            except (OSError, UnicodeDecodeError, TypeError):
-                return []
+            lines = list(source_lines(source)[line - 1 :]) if source and line else []
             if not lines or not OPENING_LINE.match(lines[0]):
                 return []
         return written_options(lines[1:])
