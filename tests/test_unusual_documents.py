@@ -241,27 +241,39 @@ def mermaid_of(app, docname: str) -> list[str]:
     return mermaid_lines(html(app, docname).select_one("div.spec-flow pre.mermaid"))
 
 
-def test_editing_another_documents_error_path_redraws_the_flow(tmp_path):
+@pytest.mark.parametrize("jobs", [1, 2], ids=["j1", "j2"])
+def test_editing_another_documents_error_path_redraws_the_flow(tmp_path, jobs):
     src = copy_root(tmp_path)
-    build(src)
+    build(src, parallel=jobs)
     other = src / "flow-cross-other.rst"
 
     replace(other, "Hold the order for review", "Cancel the order")
-    second = build(src)
+    second = build(src, parallel=jobs)
     assert "S-->>A: Cancel the order" in mermaid_of(second, "flow-cross")
     assert "S-->>A: Hold the order for review" not in mermaid_of(second, "flow-cross")
     assert output_of(second).pages == fresh_build(src, tmp_path / "fresh-1").pages
 
     replace(other, ":step: 3", ":step: 1")
-    third = build(src)
+    third = build(src, parallel=jobs)
     lines = mermaid_of(third, "flow-cross")
     assert lines[lines.index("A->>S: 1. Shopper sends the order.") + 1] == "alt Fraud suspected"
     assert output_of(third).pages == fresh_build(src, tmp_path / "fresh-2").pages
 
     replace(other, ":flow: PAY-001.checkout", ":flow: PAY-001.elsewhere")
-    fourth = build(src)
+    fourth = build(src, parallel=jobs)
     assert "alt Fraud suspected" not in mermaid_of(fourth, "flow-cross")
     assert output_of(fourth).pages == fresh_build(src, tmp_path / "fresh-3").pages
+
+    replace(other, ":flow: PAY-001.elsewhere", ":flow: PAY-001.checkout")
+    fifth = build(src, parallel=jobs)
+    assert "alt Fraud suspected" in mermaid_of(fifth, "flow-cross")
+
+    other.unlink()
+    replace(src / "index.rst", "   flow-cross-other\n", "")
+    sixth = build(src, parallel=jobs)
+    assert "alt Fraud suspected" not in mermaid_of(sixth, "flow-cross")
+    assert "alt Card declined" in mermaid_of(sixth, "flow-cross")
+    assert output_of(sixth).pages == fresh_build(src, tmp_path / "fresh-4").pages
 
 
 def test_a_rebuild_without_changes_does_not_write_the_flow_page_again(tmp_path):
