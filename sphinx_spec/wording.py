@@ -28,7 +28,7 @@ from typing import Any
 from docutils import nodes
 from docutils.nodes import fully_normalize_name
 from sphinx.application import Sphinx
-from sphinx.locale import _
+from sphinx import locale
 from sphinx.transforms import SphinxTransform
 from sphinx.util.i18n import format_date
 
@@ -151,8 +151,9 @@ class RecordWording(SphinxTransform):
     def default_values(self) -> dict[str, str]:
         """Sphinx's own substitutions, which no document defines."""
         config = self.config
+        sphinx_default = locale._  # Sphinx's own catalog, as its |today| uses
         today = config.today or format_date(
-            config.today_fmt or _("%b %d, %Y"), language=config.language
+            config.today_fmt or sphinx_default("%b %d, %Y"), language=config.language
         )
         return {"version": config.version, "release": config.release, "today": today}
 
