@@ -32,6 +32,15 @@ def warnings_of(app) -> list[str]:
     return [line.replace(src + "/", "") for line in text.splitlines() if "WARNING" in line]
 
 
+def located(app, subtype: str) -> list[str]:
+    """``file:line: message`` of every ``spec.<subtype>`` warning."""
+    found = []
+    for line in warnings_of(app):
+        if line.endswith(f"[spec.{subtype}]"):
+            found.append(line.replace(" WARNING:", "").removesuffix(f" [spec.{subtype}]"))
+    return found
+
+
 def html(app, docname: str) -> BeautifulSoup:
     """The parsed HTML page of *docname*."""
     path = Path(app.outdir) / f"{docname}.html"

@@ -10,19 +10,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import build, html, inventory, text_of, warnings_of
+from helpers import build, html, inventory, located, text_of, warnings_of
 
 pytestmark = pytest.mark.sphinx("html", testroot="edge")
 shared = pytest.mark.test_params(shared_result="edge-shared")
-
-
-def located(app, subtype: str) -> list[str]:
-    """``file:line: message`` of every ``spec.<subtype>`` warning."""
-    found = []
-    for line in warnings_of(app):
-        if line.endswith(f"[spec.{subtype}]"):
-            found.append(line.replace(" WARNING:", "").removesuffix(f" [spec.{subtype}]"))
-    return found
 
 
 @shared

@@ -23,7 +23,7 @@ from xml.etree import ElementTree
 import pytest
 from bs4 import BeautifulSoup
 from heavy import missing
-from helpers import build, html, inventory, text_of, warnings_of
+from helpers import build, html, inventory, located, text_of, warnings_of
 from test_incremental_fresh import fresh_build, output_of, replace
 
 from sphinx_spec.directives.base import written_options
@@ -46,15 +46,6 @@ def built_with(buildername: str):
         return pytest.mark.test_params(shared_result=f"unusual-{buildername}")(test)
 
     return mark
-
-
-def located(app, subtype: str) -> list[str]:
-    """``file:line: message`` of every ``spec.<subtype>`` warning."""
-    found = []
-    for line in warnings_of(app):
-        if line.endswith(f"[spec.{subtype}]"):
-            found.append(line.replace(" WARNING:", "").removesuffix(f" [spec.{subtype}]"))
-    return found
 
 
 def mermaid_lines(node) -> list[str]:
