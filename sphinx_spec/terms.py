@@ -24,6 +24,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.domains import std
 from sphinx.environment import BuildEnvironment
+from sphinx.util.nodes import make_refnode
 
 from sphinx_spec.domain import reference_to
 from sphinx_spec.index import ProjectIndex
@@ -75,8 +76,9 @@ def resolve_spec_term(
         return None
     docname = node.get("refdoc", "")
     index = store_of(env).index
-    if node["reftarget"].casefold() in index.glossary:
-        return None
+    defined = index.glossary.get(node["reftarget"].casefold())
+    if defined is not None:  # the glossary's, though Sphinx's lower() missed it (STRASSE, Straße)
+        return make_refnode(app.builder, docname, *defined, contnode, node["reftarget"])
     term = index.term_by_name(node["reftarget"], docname)
     if term is None:
         return None

@@ -684,3 +684,28 @@ def test_the_unusual_project_warns_about_nothing_else(app):
 )  # fmt: skip
 def test_written_options_are_read_as_docutils_and_myst_read_them(lines, names):
     assert written_options(lines) == names
+
+
+def test_a_term_that_folds_to_a_glossary_entry_links_to_that_entry(tmp_path):
+    """Sphinx matches glossary terms with ``lower()``; ``STRASSE`` still finds ``Straße``."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text('extensions = ["sphinx_spec"]\n', encoding="utf-8")
+    (src / "index.rst").write_text(
+        "Terms\n=====\n\n.. glossary::\n\n   Straße\n      A street.\n\n.. toctree::\n\n   spec\n",
+        encoding="utf-8",
+    )
+    (src / "spec.rst").write_text(
+        "Spec\n====\n\n.. spec:: Roads\n   :id: RD-1\n\n"
+        ".. spec-term:: STRASSE\n\n   A road.\n\nSee :term:`STRASSE` and :term:`straße`.\n",
+        encoding="utf-8",
+    )
+    app = build(src)
+    assert located(app, "glossary") == [
+        "spec.rst:7: spec term 'STRASSE' clashes with the glossary term in 'index'; "
+        ":term: keeps pointing at the glossary"
+    ]
+    assert not [line for line in warnings_of(app) if "term not in glossary" in line]
+    links = html(app, "spec").select("a.reference")
+    hrefs = {text_of(a): a["href"] for a in links if text_of(a) in {"STRASSE", "straße"}}
+    assert hrefs == {"STRASSE": "index.html#term-Strasze", "straße": "index.html#term-Strasze"}
