@@ -27,8 +27,8 @@ from typing import Any
 
 from docutils import nodes
 from docutils.nodes import fully_normalize_name
-from sphinx.application import Sphinx
 from sphinx import locale
+from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
 from sphinx.util.i18n import format_date
 

@@ -89,15 +89,7 @@ from sphinx_spec.views.directive import COMMON_OPTIONS, EXTRA_OPTIONS
 
 #: Constructs the generator leaves out because they fail today; each is a reported finding.
 #: Remove a name once its finding is fixed to generate that construct again.
-KNOWN_FAILURES: frozenset[str] = frozenset(
-    {
-        # MyST YAML option values written with JSON escapes: an emoji becomes "\ud83d\udca5",
-        # which YAML reads as two lone surrogates; writing spec.json (Sphinx 9) or the page
-        # (Sphinx 8.1) then raises UnicodeEncodeError. Sphinx does the same for its own
-        # directives (a code-block :caption:), so the fix may be a clear warning, not text.
-        "yaml-surrogates",
-    }
-)
+KNOWN_FAILURES: frozenset[str] = frozenset()
 
 MYST_MAJOR = int(myst_parser.__version__.split(".")[0])
 EXAMPLES = int(os.environ.get("SPEC_HYPOTHESIS_EXAMPLES", "60"))

@@ -709,3 +709,24 @@ def test_a_term_that_folds_to_a_glossary_entry_links_to_that_entry(tmp_path):
     links = html(app, "spec").select("a.reference")
     hrefs = {text_of(a): a["href"] for a in links if text_of(a) in {"STRASSE", "straße"}}
     assert hrefs == {"STRASSE": "index.html#term-Strasze", "straße": "index.html#term-Strasze"}
+
+
+def test_lone_surrogates_in_myst_options_warn_and_are_replaced(tmp_path):
+    """MyST reads ``"\\ud83d\\udca5"`` in YAML as two lone surrogates, which no file can hold."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text('extensions = ["sphinx_spec", "myst_parser"]\n', encoding="utf-8")
+    (src / "index.md").write_text(
+        '# S\n\n```{spec} T\n---\nid: A\nowners: "\\ud83d\\udca5 x"\n---\n```\n\n'
+        '```{spec-term} Idem\n---\naliases: "\\ud83d\\udca5"\n---\nSame.\n```\n\n'
+        "After the spec.\n",
+        encoding="utf-8",
+    )
+    app = build(src)
+    assert located(app, "option") == [
+        "index.md:3: spec: :owners: holds lone surrogates; they are shown as \ufffd",
+        "index.md:10: spec-term: :aliases: holds lone surrogates; they are shown as \ufffd",
+    ]
+    assert "After the spec." in text_of(html(app, "index").body)
+    exported = json.loads((Path(app.outdir) / "spec.json").read_text(encoding="utf-8"))
+    assert exported["specs"][0]["owners"] == ["\ufffd\ufffd x"]

@@ -90,6 +90,8 @@ def lenient_option_parsing() -> None:
     states.Body.parse_extension_options = parse_extension_options  # type: ignore[method-assign]
 
 
+#: UTF-16 halves that no UTF-8 file can hold
+SURROGATES = re.compile("[\ud800-\udfff]")
 #: a line that starts an option: ``:name: value`` (reStructuredText, MyST)
 OPTION_LINE = re.compile(r"(\s*):([^:\s][^:]*):(?:\s|$)")
 #: a key of a MyST YAML option block (between ``---`` lines)
@@ -158,6 +160,7 @@ class SpecDirectiveBase(SphinxDirective):
     has_body: ClassVar[bool] = True
 
     def run(self) -> list[nodes.Node]:
+        self.replace_surrogates()
         if self.title_required and not self.title:
             self.warn_option("needs a title as its argument")
         for name, count in Counter(self.written_options()).items():
@@ -192,6 +195,21 @@ class SpecDirectiveBase(SphinxDirective):
 
     def render(self) -> list[nodes.Node]:
         raise NotImplementedError
+
+    def replace_surrogates(self) -> None:
+        """Lone surrogates become U+FFFD, with a warning (MyST reads ``"\\ud83d"`` as one).
+
+        No file can hold them: left in, they stop the build when a page,
+        ``spec.json`` or ``objects.inv`` is written.
+        """
+        written = {name: value for name, value in self.options.items() if isinstance(value, str)}
+        bad = [name for name, value in written.items() if SURROGATES.search(value)]
+        for name in bad:
+            self.options[name] = SURROGATES.sub("\ufffd", written[name])
+            self.warn_option(f":{name}: holds lone surrogates; they are shown as \ufffd")
+        if self.arguments and SURROGATES.search(self.arguments[0]):
+            self.arguments[0] = SURROGATES.sub("\ufffd", self.arguments[0])
+            self.warn_option("the title holds lone surrogates; they are shown as \ufffd")
 
     def placement(self) -> dict[str, Any]:
         """Where the directive is written, for its record: document, source file, line.
