@@ -12,6 +12,8 @@ from sphinx_spec.config import setup_config
 from sphinx_spec.diagrams import setup_diagrams
 from sphinx_spec.directives import setup_directives
 from sphinx_spec.domain import setup_domain
+from sphinx_spec.latex import setup_latex
+from sphinx_spec.neighbours import setup_neighbours
 from sphinx_spec.records import setup_records
 from sphinx_spec.specjson import setup_specjson
 from sphinx_spec.styles import setup_styles
@@ -35,10 +37,12 @@ def setup_extension(app: Sphinx, version: str) -> ExtensionMetadata:
     setup_domain(app)
     setup_terms(app)
     setup_transforms(app)
+    setup_latex(app)
     setup_diagrams(app)
     setup_views(app)
     setup_specjson(app)
     setup_styles(app)
+    setup_neighbours(app)  # last: aliases every directive registered above
     return {
         "version": version,
         "env_version": ENV_VERSION,

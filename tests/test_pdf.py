@@ -1,4 +1,7 @@
-"""The LaTeX builder's output compiles to a PDF that shows the portfolio views.
+"""The LaTeX builder's output compiles to a PDF that reads well and shows the portfolio views.
+
+Each object's header starts its own line, the card is a two-column table,
+views are long tables, and every link in the PDF lands on a label.
 
 These tests need a TeX installation and poppler; without them they skip, and
 under CI they fail (``tests/heavy.py``), so that CI cannot pass without
@@ -7,6 +10,7 @@ having compiled a PDF.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -17,6 +21,9 @@ from typing import NamedTuple
 import pytest
 from heavy import missing as missing_tool
 from test_incremental import DEMO, build, copy_project
+
+from sphinx_spec.directives.objects import CONCESSION_LABELS
+from sphinx_spec.model import KINDS
 
 TOOLS = ("latexmk", "pdflatex", "pdftotext")
 PACKAGES = (
@@ -35,13 +42,22 @@ def require_tools() -> None:
 
 
 class Pdf(NamedTuple):
-    """A compiled PDF: ``latexmk``'s exit status and output, the LaTeX log, the pages' text."""
+    """A compiled PDF: ``latexmk``'s exit status and output, the LaTeX log, the pages' text.
+
+    ``lines`` is the text line by line as ``pdftotext`` reads it, ``layout`` the
+    same with ``-layout`` (table rows stay on one line), ``tex`` the LaTeX source
+    and ``export`` the ``spec.json`` the build wrote beside it.
+    """
 
     returncode: int
     output: str
     log: str
     path: Path
     pages: list[str]
+    lines: list[str]
+    layout: str
+    tex: str
+    export: dict
 
 
 def compile_pdf(srcdir: Path) -> Pdf:
@@ -60,17 +76,27 @@ def compile_pdf(srcdir: Path) -> Pdf:
     )
     pdf = latexdir / f"{name}.pdf"
     log = (latexdir / f"{name}.log").read_text(encoding="latin-1")
-    return Pdf(run.returncode, run.stdout + run.stderr, log, pdf, pdf_pages(pdf))
+    text = pdf_text(pdf)
+    return Pdf(
+        run.returncode,
+        run.stdout + run.stderr,
+        log,
+        pdf,
+        [" ".join(page.split()) for page in text.split("\f")] if text else [],
+        [line.strip() for line in text.splitlines()],
+        pdf_text(pdf, "-layout"),
+        (latexdir / f"{name}.tex").read_text(encoding="utf-8"),
+        json.loads((latexdir / "spec.json").read_text(encoding="utf-8")),
+    )
 
 
-def pdf_pages(pdf: Path) -> list[str]:
-    """The text of each page of *pdf*, whitespace collapsed (empty if there is no PDF)."""
+def pdf_text(pdf: Path, *options: str) -> str:
+    """The text of *pdf* as ``pdftotext`` extracts it, pages split by form feeds ("" if none)."""
     if not pdf.exists():
-        return []
-    text = subprocess.run(
-        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        return ""
+    return subprocess.run(
+        ["pdftotext", *options, str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
-    return [" ".join(page.split()) for page in text.split("\f")]
 
 
 def lines_with(log: str, pattern: str) -> list[str]:
@@ -104,8 +130,115 @@ def test_demo_latex_log_has_no_errors(demo_pdf):
     assert lines_with(demo_pdf.log, r"^!") == []
 
 
+#: what LaTeX, hyperref and pdfTeX log for a link without a target, or a target twice
+UNRESOLVED = (
+    r"undefined|multiply defined|destination with the same identifier"
+    r"|has been referenced but does not exist"
+)
+
+
 def test_demo_latex_log_has_no_undefined_references(demo_pdf):
-    assert lines_with(demo_pdf.log, r"undefined") == []
+    assert lines_with(demo_pdf.log, UNRESOLVED) == []
+
+
+def labels_and_links(tex: str) -> tuple[set[str], set[str]]:
+    """The ``\\label`` names the LaTeX source defines, and the ones ``\\hyperref`` links to."""
+    labels = set(re.findall(r"\\label\{\\detokenize\{([^}]*)\}\}", tex))
+    links = set(re.findall(r"\\hyperref\[\\detokenize\{([^}]*)\}\]", tex))
+    return labels, links
+
+
+def test_demo_latex_every_internal_link_has_a_label(demo_pdf):
+    labels, links = labels_and_links(demo_pdf.tex)
+    spec_links = {link for link in links if re.search(r":(spec|approach|term|diagram)-", link)}
+    assert spec_links, "the demo's LaTeX source has no links to specs or objects"
+    assert sorted(links - labels) == []
+    assert r"\sphinxhref{#" not in demo_pdf.tex  # an internal link written as a URL
+
+
+# -- each object starts its own paragraph ------------------------------------------------------
+
+
+def header_of(obj: dict) -> tuple[str, str]:
+    """How an object's header line starts (label and id), and the title that follows."""
+    label = CONCESSION_LABELS.get(obj.get("category", ""), KINDS[obj["kind"]].label)
+    return f"{label} {obj['local_id']} ", obj["title"]
+
+
+def starts_own_line(lines: list[str], start: str, title: str) -> bool:
+    """Whether a line is the header: *start*, the title (or its first line), nothing else."""
+    return any(
+        line.startswith(start) and title.startswith(line[len(start) :]) and line != start
+        for line in lines
+    )
+
+
+def test_demo_pdf_starts_each_object_on_its_own_line(demo_pdf):
+    objects = demo_pdf.export["objects"]
+    assert len({obj["kind"] for obj in objects}) == len(KINDS), "the demo lacks an object kind"
+    glued = [
+        header_of(obj)[0] for obj in objects if not starts_own_line(demo_pdf.lines, *header_of(obj))
+    ]
+    assert glued == []
+
+
+def test_demo_latex_ends_the_paragraph_before_each_object(demo_pdf):
+    anchors = [obj["anchor"] for obj in demo_pdf.export["objects"]]
+    anchors += [spec["anchor"] for spec in demo_pdf.export["specs"]]
+    for anchor in anchors:
+        label = rf"\\phantomsection\\label\{{\\detokenize\{{[^:}}]*:{re.escape(anchor)}\}}\}}"
+        assert re.search(r"\\par\n" + label, demo_pdf.tex), anchor
+
+
+# -- the card is a compact table -------------------------------------------------------------
+
+
+def card_rows(spec: dict) -> list[tuple[str, str]]:
+    """The card rows whose values come straight from the spec's options."""
+    rows = [
+        ("Owners", ", ".join(spec["owners"])),
+        ("Stakeholders", ", ".join(spec["stakeholders"])),
+        ("Tags", ", ".join(spec["tags"])),
+        ("Created", spec["created"]),
+        ("Updated", spec["updated"]),
+        ("Supersedes", ", ".join(spec["supersedes"])),
+        ("Depends on", ", ".join(spec["depends_on"])),
+        ("Superseded by", ", ".join(spec["superseded_by"])),
+    ]
+    return [(name, value) for name, value in rows if value]
+
+
+def test_demo_pdf_shows_each_card_as_a_two_column_table(demo_pdf):
+    specs = demo_pdf.export["specs"]
+    assert len(specs) == 3
+    for spec in specs:
+        assert f"{spec['title']} {spec['id']} {spec['status']}" in demo_pdf.lines
+        for name, value in card_rows(spec):
+            row = rf"^\s*{re.escape(name)}\s{{2,}}{re.escape(value)}\s*$"
+            assert re.search(row, demo_pdf.layout, re.MULTILINE), (spec["id"], name, value)
+
+
+def test_demo_latex_card_is_a_table_not_a_description_list(demo_pdf):
+    cards = re.findall(r"\\begin\{tabular\}\[t\]\{\\X\{28\}\{100\}\\X\{72\}\{100\}\}", demo_pdf.tex)
+    assert len(cards) == len(demo_pdf.export["specs"])
+    first = demo_pdf.tex.index("Payment retries}")
+    assert r"\begin{description}" not in demo_pdf.tex[first : demo_pdf.tex.index(r"\end{tabular}")]
+
+
+# -- views stay long tables ------------------------------------------------------------------
+
+#: the demo's views that draw no table
+NOT_TABLES = {"spec-graph"}
+
+
+def test_demo_latex_views_are_long_tables(demo_pdf):
+    source = (DEMO / "portfolio.rst").read_text(encoding="utf-8")
+    views = [name for name in re.findall(r"^\.\. ([\w-]+)::", source, re.MULTILINE)]
+    tables = [name for name in views if name not in NOT_TABLES]
+    start = demo_pdf.tex.index(r"\chapter{Portfolio}")
+    chapter = demo_pdf.tex[start : demo_pdf.tex.index(r"\chapter{", start + 1)]
+    assert chapter.count(r"\begin{longtable}") >= len(tables) > 5
+    assert re.findall(r"\\begin\{(tabular|tabulary)\}", chapter) == []
 
 
 @pytest.mark.parametrize(
