@@ -173,13 +173,16 @@ def starts_own_line(lines: list[str], start: str, title: str) -> bool:
     )
 
 
+def glued_headers(pdf: Pdf) -> list[str]:
+    """The objects whose header does not start a line of its own: ``Label id``."""
+    headers = map(header_of, pdf.export["objects"])
+    return [start for start, title in headers if not starts_own_line(pdf.lines, start, title)]
+
+
 def test_demo_pdf_starts_each_object_on_its_own_line(demo_pdf):
     objects = demo_pdf.export["objects"]
     assert len({obj["kind"] for obj in objects}) == len(KINDS), "the demo lacks an object kind"
-    glued = [
-        header_of(obj)[0] for obj in objects if not starts_own_line(demo_pdf.lines, *header_of(obj))
-    ]
-    assert glued == []
+    assert glued_headers(demo_pdf) == []
 
 
 def test_demo_latex_ends_the_paragraph_before_each_object(demo_pdf):
@@ -214,7 +217,7 @@ def test_demo_pdf_shows_each_card_as_a_two_column_table(demo_pdf):
     for spec in specs:
         assert f"{spec['title']} {spec['id']} {spec['status']}" in demo_pdf.lines
         for name, value in card_rows(spec):
-            row = rf"^\s*{re.escape(name)}\s{{2,}}{re.escape(value)}\s*$"
+            row = rf"^ *{re.escape(name)} {{2,}}{re.escape(value)} *$"  # one line
             assert re.search(row, demo_pdf.layout, re.MULTILINE), (spec["id"], name, value)
 
 
@@ -300,3 +303,89 @@ def test_long_view_table_breaks_across_pages(long_pdf):
     ]
     assert len(continued) >= 2, "the trade-off table does not span three pages or more"
     assert f"Choice {APPROACHES:02d}" in long_pdf.pages[continued[-1]]
+
+
+# -- objects after text, in a list, in a note; a card in a table cell --------------------------
+
+PLACES = {
+    "index.rst": "Places\n======\n\n.. toctree::\n\n   spec\n   table\n",
+    "spec.rst": """Objects after text
+==================
+
+A paragraph before the card that ends with a full stop.
+
+.. spec:: After text
+   :id: AFTER-1
+   :owners: ann
+
+   The card's own body, ending with a sentence.
+
+.. spec-approach:: First approach
+   :id: first
+   :decision: Take the first way
+
+   The first approach's body ends here.
+
+.. spec-approach:: Second approach
+   :id: second
+   :decision: Take the second way
+
+* A list item that ends with a sentence.
+
+  .. spec-concession:: Listed risk
+     :id: listed
+     :kind: risk
+
+     The risk's body ends here.
+
+.. note::
+
+   A note's first paragraph.
+
+   .. open-question:: Noted question
+      :id: noted
+
+      The question's body.
+""",
+    "table.rst": """A card in a table
+=================
+
+.. list-table::
+
+   * - Left cell
+     - .. spec:: In a cell
+          :id: CELL-9
+          :owners: bo
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def places_pdf(tmp_path_factory) -> Pdf:
+    srcdir = tmp_path_factory.mktemp("pdf-places") / "src"
+    srcdir.mkdir()
+    (srcdir / "conf.py").write_text('project = "places"\nextensions = ["sphinx_spec"]\n')
+    for name, text in PLACES.items():
+        (srcdir / name).write_text(text, encoding="utf-8")
+    return compile_pdf(srcdir)
+
+
+def test_objects_in_every_place_compile_with_every_link_resolved(places_pdf):
+    assert places_pdf.returncode == 0, places_pdf.output[-3000:]
+    assert lines_with(places_pdf.log, UNRESOLVED + "|^!") == []
+    labels, links = labels_and_links(places_pdf.tex)
+    assert sorted(links - labels) == []
+
+
+def test_objects_after_text_in_a_list_or_a_note_start_their_own_line(places_pdf):
+    objects = places_pdf.export["objects"]
+    assert sorted(obj["local_id"] for obj in objects) == ["first", "listed", "noted", "second"]
+    assert glued_headers(places_pdf) == []
+    assert "After text AFTER-1 draft" in places_pdf.lines  # the card after a paragraph
+
+
+def test_a_card_in_a_table_cell_keeps_its_fields_and_a_card_outside_is_a_table(places_pdf):
+    assert re.search(r"^ *Owners {2,}ann *$", places_pdf.layout, re.MULTILINE)
+    cell = places_pdf.tex[places_pdf.tex.index("In a cell") :]
+    assert r"\begin{description}" in cell  # a description list, which LaTeX can put in a cell
+    assert "bo" in places_pdf.lines
