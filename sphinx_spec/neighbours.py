@@ -16,7 +16,9 @@ from __future__ import annotations
 import re
 from functools import partial
 from pathlib import Path
+from typing import ClassVar
 
+from docutils import nodes
 from docutils.parsers.rst import Directive
 from docutils.parsers.rst import directives as rst_directives
 from sphinx.application import Sphinx
@@ -49,10 +51,38 @@ def our_directives() -> dict[str, type[Directive]]:
     }
 
 
+class DirectiveAlias(Directive):
+    """Runs :attr:`target` under another name.
+
+    The domain registers a subclass of what it is given; a subclass of one
+    of our object directives would register itself as that kind's directive
+    (``directives.objects.DIRECTIVE_CLASSES``), so the domain gets this
+    stand-in instead.
+    """
+
+    target: ClassVar[type[Directive]]
+
+    def run(self) -> list[nodes.Node]:
+        return self.target(
+            self.name, self.arguments, self.options, self.content, self.lineno,
+            self.content_offset, self.block_text, self.state, self.state_machine,
+        ).run()  # fmt: skip
+
+
+def alias_of(directive: type[Directive]) -> type[DirectiveAlias]:
+    """A stand-in for *directive* that parses the same arguments, options and content."""
+    grammar = (
+        "required_arguments", "optional_arguments", "final_argument_whitespace",
+        "option_spec", "has_content",
+    )  # fmt: skip
+    members = {"target": directive, **{name: getattr(directive, name) for name in grammar}}
+    return type(f"{directive.__name__}Alias", (DirectiveAlias,), members)
+
+
 def add_domain_aliases(app: Sphinx, ours: dict[str, type[Directive]]) -> None:
-    """Each directive also as ``spec:<name>``: the same class, so the same nodes and records."""
+    """Each directive also as ``spec:<name>``: the same directive, so the same nodes and records."""
     for name, directive in ours.items():
-        app.add_directive_to_domain(SpecDomain.name, name, directive)
+        app.add_directive_to_domain(SpecDomain.name, name, alias_of(directive))
 
 
 def replaced_directives(ours: dict[str, type[Directive]]) -> dict[str, object]:
