@@ -1,0 +1,420 @@
+"""The demo in the popular themes, light and dark, wide and narrow: legible and inside the page.
+
+A copy of ``demo/`` is built once per theme (alabaster, furo, pydata-sphinx-theme,
+sphinx-book-theme, sphinx-rtd-theme), served on 127.0.0.1 and opened in Debian's Chromium
+(``/usr/bin/chromium``) through Playwright. For every theme, colour scheme and viewport width,
+the spec page and the portfolio page are measured:
+
+- every piece of text in spec cards, objects, badges and view tables has a WCAG contrast ratio
+  of at least 4.5:1 against the background it is drawn on (the first non-transparent
+  background up its ancestors, semi-transparent ones composed on top of it);
+- the page does not scroll sideways, and spec cards, objects and views stay inside the text
+  column (a wide table scrolls inside its own box).
+
+Dark mode is the browser's ``prefers-color-scheme: dark``, which furo ("auto") and the
+pydata/book themes follow by default; a theme without a dark mode is also opened in a dark
+browser, where it must stay light and legible. Mermaid is not loaded (requests that leave
+the host are aborted): diagrams show their source, which is not measured. Screenshots of every
+page go to ``<build dir>/screenshots/`` and, when ``SPEC_SCREENSHOT_DIR`` is set, to its
+``themes/`` folder, with ``summary.json``: the lowest ratio per theme, mode, width and page.
+
+A missing browser, Playwright or theme skips these tests, and fails them under CI
+(``tests/heavy.py``).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import json
+import os
+import shutil
+import threading
+from dataclasses import dataclass, field
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from heavy import missing
+from sphinx.testing.util import SphinxTestApp
+from test_browser import CHROMIUM, CHROMIUM_ARGS, DEMO, HOST, Handler, sync_playwright
+
+#: theme -> (its Python module, the colour schemes it has besides light)
+THEMES = {
+    "alabaster": ("alabaster", ()),
+    "furo": ("furo", ("dark",)),
+    "pydata_sphinx_theme": ("pydata_sphinx_theme", ("dark",)),
+    "sphinx_book_theme": ("sphinx_book_theme", ("dark",)),
+    "sphinx_rtd_theme": ("sphinx_rtd_theme", ()),
+}
+#: mode -> the browser's ``prefers-color-scheme``; "os-dark" is a light-only theme in a dark
+#: browser, which must look like "light"
+MODES = {"light": "light", "dark": "dark", "os-dark": "dark"}
+WIDTHS = (1280, 420)
+HEIGHT = 900
+PAGES = ("specs/payment-retries.html", "portfolio.html")
+
+MIN_CONTRAST = 4.5
+#: scrollWidth and rectangles are rounded by the browser
+TOLERANCE_PX = 1
+NAVIGATION_TIMEOUT_MS = 30_000
+SERVER_STOP_TIMEOUT_S = 10
+
+#: what is measured: text inside these, named by the first category its element matches
+MEASURE_JS = r"""({categories, skip, tolerance}) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = 1;
+    const ctx = canvas.getContext('2d', {willReadFrequently: true});
+    const rgba = (css) => {
+        // any CSS colour (rgb(), color(srgb …), oklch(), …) as sRGB bytes and alpha 0..1
+        ctx.clearRect(0, 0, 1, 1);
+        ctx.fillStyle = '#000';
+        ctx.fillStyle = css;
+        ctx.fillRect(0, 0, 1, 1);
+        const [r, g, b, a] = ctx.getImageData(0, 0, 1, 1).data;
+        return a ? [r * 255 / a, g * 255 / a, b * 255 / a, a / 255] : [0, 0, 0, 0];
+    };
+    const over = (top, bottom) => {
+        const a = top[3] + bottom[3] * (1 - top[3]);
+        if (!a) return [0, 0, 0, 0];
+        const mix = (i) => (top[i] * top[3] + bottom[i] * bottom[3] * (1 - top[3])) / a;
+        return [mix(0), mix(1), mix(2), a];
+    };
+    const background = (el) => {
+        // the colours painted behind el, topmost first, down to the first opaque one
+        const layers = [];
+        for (let node = el; node; node = node.parentElement) {
+            const colour = rgba(getComputedStyle(node).backgroundColor);
+            if (colour[3] > 0) layers.push(colour);
+            if (colour[3] >= 1) break;
+        }
+        // the canvas: the root's colour when it has one, else the browser's default (white)
+        let result = [255, 255, 255, 1];
+        for (const layer of layers.reverse()) result = over(layer, result);
+        return result;
+    };
+    const luminance = ([r, g, b]) => {
+        const lin = (c) => (c /= 255) <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+        return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+    };
+    const ratio = (a, b) => {
+        const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+        return (hi + 0.05) / (lo + 0.05);
+    };
+    const describe = (el) => {
+        const classes = [...el.classList].slice(0, 3).map((c) => '.' + c).join('');
+        return el.tagName.toLowerCase() + classes;
+    };
+    const visible = (el) => {
+        const style = getComputedStyle(el);
+        const box = el.getBoundingClientRect();
+        return style.visibility !== 'hidden' && style.display !== 'none'
+            && box.width > 0 && box.height > 0 && Number(style.opacity) > 0;
+    };
+    const texts = [];
+    const seen = new Set();
+    for (const [category, selector] of categories) {
+        for (const root of document.querySelectorAll(selector)) {
+            const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                const el = node.parentElement;
+                if (!node.textContent.trim() || seen.has(el) || el.closest(skip)) continue;
+                seen.add(el);
+                if (!visible(el)) continue;
+                const bg = background(el);
+                const fg = over(rgba(getComputedStyle(el).color), bg);
+                texts.push({
+                    category,
+                    element: describe(el),
+                    text: node.textContent.trim().slice(0, 40),
+                    ratio: ratio(fg, bg),
+                    color: getComputedStyle(el).color,
+                    background: `rgb(${bg.slice(0, 3).map(Math.round).join(', ')})`,
+                });
+            }
+        }
+    }
+    const root = document.documentElement;
+    const page = rgba(getComputedStyle(document.body).backgroundColor);
+    const outside = [];
+    const column = (el) => {
+        const parent = el.parentElement.getBoundingClientRect();
+        const style = getComputedStyle(el.parentElement);
+        return parent.right - parseFloat(style.paddingRight) - parseFloat(style.borderRightWidth);
+    };
+    for (const el of document.querySelectorAll(
+            'div.spec-card, div.spec-object, div.spec-view-block')) {
+        const right = el.getBoundingClientRect().right;
+        if (right > column(el) + tolerance) {
+            outside.push(`${describe(el)} ends at ${Math.round(right)} px, past its column `
+                + `(${Math.round(column(el))} px)`);
+        }
+    }
+    for (const inner of document.querySelectorAll(
+            '.spec-card dl.field-list, .spec-object dl.field-list, div.spec-view-block table')) {
+        const box = inner.closest('div.spec-card, div.spec-object, div.spec-view-block');
+        const limit = box.getBoundingClientRect().right;
+        const right = inner.getBoundingClientRect().right;
+        let scrolls = false;  // the box, or a wrapper inside it (furo's, rtd's), scrolls
+        for (let node = inner.parentElement; node && !scrolls; node = node.parentElement) {
+            scrolls = ['auto', 'scroll'].includes(getComputedStyle(node).overflowX);
+            if (node === box) break;
+        }
+        if (right > limit + tolerance && !scrolls) {
+            outside.push(`${describe(inner)} ends at ${Math.round(right)} px, past its `
+                + `${describe(box)} (${Math.round(limit)} px), and nothing between them scrolls`);
+        }
+    }
+    // what sticks out: elements none of whose children do, and text (unwrapped <pre> lines)
+    const past = (box) => box.right > root.clientWidth + tolerance;
+    const wide = [...document.body.querySelectorAll('*')]
+        .filter((el) => past(el.getBoundingClientRect()))
+        .filter((el) => ![...el.children].some((c) => past(c.getBoundingClientRect())))
+        .map((el) => `${describe(el)} (${Math.round(el.getBoundingClientRect().right)} px)`);
+    const range = document.createRange();
+    const lines = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = lines.nextNode(); node; node = lines.nextNode()) {
+        range.selectNodeContents(node);
+        const box = range.getBoundingClientRect();
+        if (past(box) && node.textContent.trim()) {
+            wide.push(`text in ${describe(node.parentElement)} (${Math.round(box.right)} px)`);
+        }
+    }
+    return {
+        texts,
+        scrollWidth: root.scrollWidth,
+        clientWidth: root.clientWidth,
+        wide: [...new Set(wide)].slice(0, 6),
+        outside,
+        pageLuminance: luminance(over(page, [255, 255, 255, 1])),
+    };
+}"""
+
+#: category -> what it covers; text is named by the first category whose elements hold it
+CATEGORIES = [
+    ("badge", ".spec-badge"),
+    ("card title", ".spec-card-title"),
+    ("object title", ".spec-object-title"),
+    ("view header", "table.spec-view thead"),
+    ("view cell", "table.spec-view tbody"),
+    ("view summary", "div.spec-view-block p"),
+    ("card text", "div.spec-card"),
+    ("object text", "div.spec-object"),
+]
+#: not measured: diagram source (Mermaid draws it with its own colours)
+SKIP = "pre.mermaid, div.spec-diagram pre, svg"
+
+
+# -- the sites ------------------------------------------------------------------------------
+
+
+def theme_installed(theme: str) -> None:
+    module = THEMES[theme][0]
+    if importlib.util.find_spec(module) is None:
+        missing(f"the {theme} theme is not installed: pip install -e '.[test]'")
+
+
+def overrides(theme: str) -> dict[str, str]:
+    """The theme, and a title that fits pydata's navbar on a phone: its default, "sphinx-spec
+    demo 1.0 documentation", is wider than 420 px there whatever sphinx-spec does."""
+    return {"html_theme": theme, "html_title": "sphinx-spec demo"}
+
+
+def build(theme: str, root: Path) -> Path:
+    """The demo built to HTML with *theme*; the output directory."""
+    srcdir = root / "demo"
+    shutil.copytree(DEMO, srcdir, ignore=shutil.ignore_patterns("_build"))
+    app = SphinxTestApp(
+        "html", srcdir=srcdir, builddir=root / "_build", confoverrides=overrides(theme)
+    )
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return Path(app.outdir)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """Serve a theme's build on 127.0.0.1: ``served(theme) -> (outdir, url)``; all stopped later."""
+    servers = []
+
+    def serve(theme: str) -> tuple[Path, str]:
+        root = tmp_path_factory.mktemp(f"theme-{theme}")
+        outdir = build(theme, root)
+        handler = functools.partial(Handler, directory=str(outdir))
+        httpd = ThreadingHTTPServer((HOST, 0), handler)
+        httpd.daemon_threads = True
+        thread = threading.Thread(
+            target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+        )
+        thread.start()
+        servers.append((httpd, thread))
+        return outdir, f"http://{HOST}:{httpd.server_address[1]}/"
+
+    try:
+        yield serve
+    finally:
+        for httpd, thread in servers:
+            httpd.shutdown()
+            httpd.server_close()
+            thread.join(SERVER_STOP_TIMEOUT_S)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    start = sync_playwright()
+    with start() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="module")
+def summary(tmp_path_factory):
+    """Lowest ratios and overflow per theme × mode × width × page, written when the module ends."""
+    results: dict[str, dict] = {}
+    yield results
+    path = tmp_path_factory.getbasetemp() / "theme-summary.json"
+    path.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    copy_to = os.environ.get("SPEC_SCREENSHOT_DIR")
+    if copy_to:
+        target = Path(copy_to) / "themes"
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target / "summary.json")
+
+
+# -- measuring ------------------------------------------------------------------------------
+
+
+@dataclass
+class View:
+    """One page of one theme in one mode at one width, as measured."""
+
+    theme: str
+    mode: str
+    width: int
+    page: str
+    measured: dict = field(default_factory=dict)
+
+    @property
+    def where(self) -> str:
+        return f"{self.theme}, {self.mode}, {self.width} px, {self.page}"
+
+    @property
+    def screenshot_name(self) -> str:
+        page = Path(self.page).stem
+        return f"{self.theme}-{self.mode}-{self.width}-{page}.png"
+
+    def lowest(self) -> dict[str, float]:
+        lowest: dict[str, float] = {}
+        for text in self.measured["texts"]:
+            category = text["category"]
+            lowest[category] = round(min(lowest.get(category, 99.0), text["ratio"]), 2)
+        return lowest
+
+    def problems(self) -> list[str]:
+        failing: dict[tuple, list[dict]] = {}
+        for text in self.measured["texts"]:
+            if text["ratio"] < MIN_CONTRAST:
+                key = (text["category"], text["element"], text["color"], text["background"])
+                failing.setdefault(key, []).append(text)
+        problems = [
+            f"{self.where}: {category} {element} {texts[0]['text']!r} has a contrast of "
+            f"{texts[0]['ratio']:.2f}:1 ({color} on {background})"
+            + (f", and {len(texts) - 1} more like it" if len(texts) > 1 else "")
+            for (category, element, color, background), texts in failing.items()
+        ]
+        scroll, client = self.measured["scrollWidth"], self.measured["clientWidth"]
+        if scroll > client + TOLERANCE_PX:
+            problems.append(
+                f"{self.where}: the page scrolls sideways ({scroll} px wide in a {client} px "
+                f"window; widest: {', '.join(self.measured['wide'])})"
+            )
+        problems += [f"{self.where}: {text}" for text in self.measured["outside"]]
+        dark = self.measured["pageLuminance"] < 0.2
+        if dark != (self.mode == "dark"):
+            problems.append(
+                f"{self.where}: the page background is {'dark' if dark else 'light'} "
+                f"(relative luminance {self.measured['pageLuminance']:.2f})"
+            )
+        if not self.measured["texts"]:
+            problems.append(f"{self.where}: no spec text found to measure")
+        return problems
+
+
+def only_local(route) -> None:
+    if urlsplit(route.request.url).hostname == HOST:
+        route.continue_()
+    else:
+        route.abort()
+
+
+def measure(browser, url: str, view: View, screenshot_dir: Path) -> None:
+    context = browser.new_context(
+        viewport={"width": view.width, "height": HEIGHT},
+        color_scheme=MODES[view.mode],
+    )
+    try:
+        context.set_default_timeout(NAVIGATION_TIMEOUT_MS)
+        context.route("**/*", only_local)
+        page = context.new_page()
+        page.goto(urljoin(url, view.page), wait_until="load")
+        view.measured = page.evaluate(
+            MEASURE_JS,
+            {"categories": CATEGORIES, "skip": SKIP, "tolerance": TOLERANCE_PX},
+        )
+        page.screenshot(path=str(screenshot_dir / view.screenshot_name), full_page=True)
+    finally:
+        context.close()
+
+
+def save_screenshots(screenshot_dir: Path, theme: str) -> None:
+    copy_to = os.environ.get("SPEC_SCREENSHOT_DIR")
+    if copy_to:
+        target = Path(copy_to) / "themes"
+        target.mkdir(parents=True, exist_ok=True)
+        for shot in screenshot_dir.glob(f"{theme}-*.png"):
+            shutil.copy2(shot, target / shot.name)
+
+
+# -- the tests ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("theme", sorted(THEMES))
+def test_spec_pages_are_legible_and_fit_the_page(theme, served, browser, summary, capsys):
+    theme_installed(theme)
+    outdir, url = served(theme)
+    screenshot_dir = outdir.parent / "screenshots"
+    screenshot_dir.mkdir(parents=True, exist_ok=True)
+    modes = ("light", *THEMES[theme][1]) if THEMES[theme][1] else ("light", "os-dark")
+    problems = []
+    lines = []
+    for mode in modes:
+        for width in WIDTHS:
+            for page in PAGES:
+                view = View(theme, mode, width, page)
+                measure(browser, url, view, screenshot_dir)
+                problems += view.problems()
+                lowest = view.lowest()
+                worst = min(lowest.values(), default=0.0)
+                overflow = view.measured["scrollWidth"] - view.measured["clientWidth"]
+                summary[view.screenshot_name[:-4]] = {
+                    "lowest": lowest,
+                    "overflow_px": overflow,
+                    "outside": view.measured["outside"],
+                }
+                lines.append(
+                    f"themes: {theme:20} {mode:7} {width:4} px {page:27} lowest {worst:5.2f}:1 "
+                    f"({min(lowest, key=lowest.get, default='-')}), overflow {overflow} px, "
+                    f"{len(view.measured['outside'])} outside"
+                )
+    save_screenshots(screenshot_dir, theme)
+    with capsys.disabled():
+        print("\n" + "\n".join(lines) + f"\nthemes: screenshots in {screenshot_dir}")
+    assert not problems, "\n".join(problems)
