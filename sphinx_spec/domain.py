@@ -131,6 +131,25 @@ def external_uri(builder: Builder, fromdocname: str, found: Target, anchor: str)
     return href
 
 
+def internal_reference(
+    builder: Builder,
+    fromdocname: str,
+    todocname: str,
+    anchor: str,
+    contnode: Element,
+    tooltip: str,
+) -> nodes.reference:
+    """A link to *anchor* in *todocname*, right in every builder.
+
+    Where every document lands on one page (singlehtml), the target is on the page already:
+    the link is ``#anchor``. Sphinx's ``make_refnode`` would write ``#document-name#anchor``
+    there, which no browser follows to the anchor.
+    """
+    if anchor and builder.get_relative_uri(fromdocname, todocname).startswith("#"):
+        return make_refnode(builder, todocname, todocname, anchor, contnode, tooltip)
+    return make_refnode(builder, fromdocname, todocname, anchor, contnode, tooltip)
+
+
 def reference_to(
     builder: Builder,
     fromdocname: str,
@@ -141,7 +160,7 @@ def reference_to(
 ) -> Element:
     """A link to *found*: inside the project, or to the project it was imported from."""
     if not found.external:
-        return make_refnode(builder, fromdocname, found.docname, anchor, contnode, tooltip)
+        return internal_reference(builder, fromdocname, found.docname, anchor, contnode, tooltip)
     if not found.href:
         return contnode
     return nodes.reference(

@@ -24,9 +24,8 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.domains import std
 from sphinx.environment import BuildEnvironment
-from sphinx.util.nodes import make_refnode
 
-from sphinx_spec.domain import reference_to
+from sphinx_spec.domain import internal_reference, reference_to
 from sphinx_spec.index import ProjectIndex
 from sphinx_spec.model import Term
 from sphinx_spec.store import store_of
@@ -78,7 +77,7 @@ def resolve_spec_term(
     index = store_of(env).index
     defined = index.glossary.get(node["reftarget"].casefold())
     if defined is not None:  # the glossary's, though Sphinx's lower() missed it (STRASSE, Straße)
-        return make_refnode(app.builder, docname, *defined, contnode, node["reftarget"])
+        return internal_reference(app.builder, docname, *defined, contnode, node["reftarget"])
     term = index.term_by_name(node["reftarget"], docname)
     if term is None:
         return None
