@@ -49,7 +49,7 @@ mermaid: system-deps
 
 test: system-deps mermaid $(BIN)/python
 	$(BIN)/python -m pip install --quiet 'tox>=4'
-	$(BIN)/tox run -e oldest,newest
+	$(BIN)/tox run -e oldest,newest,needs
 
 # Build time against plain Sphinx with the same content as hand-written tables (about 40 min).
 SPECS ?= 1000
