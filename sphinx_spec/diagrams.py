@@ -100,33 +100,87 @@ def spec_graph(graph: SpecGraph, labels: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
+#: how an error path's branch starts, in the diagram source
+BRANCHES = ("    alt ", "    else ")
+
+#: the actor's and the system's Mermaid names; further participants are ``S2``, ``S3``, …
+ACTOR, SYSTEM = "A", "S"
+
+
 def step_sender(step: str) -> tuple[str, str]:
-    """Who sends a step's message: the system when the step says so, else the actor."""
+    """Without ``:participants:``: the system's own step when it starts with "System", else
+    the actor's message to the system."""
     first_word = step.split(maxsplit=1)[0].lower() if step.strip() else ""
-    return ("S", "S") if first_word == "system" else ("A", "S")
+    return (SYSTEM, SYSTEM) if first_word == "system" else (ACTOR, SYSTEM)
+
+
+def cast_of(flow: Flow) -> dict[str, str]:
+    """The flow's participants in drawing order, Mermaid name → name as written.
+
+    The actor is ``A``, the first other participant ``S`` ("System" when there is none),
+    the next ``S2``, ``S3``, …; the actor keeps its place in ``:participants:``, else it
+    comes first.
+    """
+    actor = flow.actor or "Actor"
+    names = list(flow.participants)
+    if actor.casefold() not in {name.casefold() for name in names}:
+        names.insert(0, actor)
+    others = iter([SYSTEM, *(f"S{n}" for n in range(2, len(names) + 1))])
+    cast = {ACTOR if name.casefold() == actor.casefold() else next(others): name for name in names}
+    cast[ACTOR] = actor
+    return cast if SYSTEM in cast else {**cast, SYSTEM: "System"}
+
+
+def starts_with_name(step: str, name: str) -> bool:
+    """Whether *step* begins with *name* (any case), then a space, colon, comma or its end."""
+    return re.match(rf"{re.escape(name)}(?=[\s:,]|\Z)", step, re.IGNORECASE) is not None
+
+
+def named_at(text: str, name: str) -> int | None:
+    """Where *text* names *name* as a whole word (any case), or ``None``."""
+    found = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE)
+    return found.start() if found else None
+
+
+def step_message(cast: dict[str, str], step: str) -> tuple[str, str]:
+    """Sender and receiver of a step, with ``:participants:``.
+
+    The sender is the participant whose name starts the step (the longest), else the
+    actor; the receiver is the first other participant the rest of the step names, else
+    the system for the actor's step, and the sender itself (an internal step) otherwise.
+    """
+    starting = [key for key, name in cast.items() if starts_with_name(step, name)]
+    sender = max(starting, key=lambda key: len(cast[key]), default=ACTOR)
+    rest = step[len(cast[sender]) :] if starting else step
+    named = [(named_at(rest, name), -len(name), key) for key, name in cast.items()]
+    found = sorted((at, longest, key) for at, longest, key in named if at is not None)
+    receivers = [key for _at, _longest, key in found if key != sender]
+    if receivers:
+        return sender, receivers[0]
+    return sender, SYSTEM if sender == ACTOR else sender
 
 
 def error_branch(errors: list[ErrorPath]) -> list[str]:
-    """``alt``/``else`` branches, one per error path at a step."""
+    """``alt``/``else`` branches, one per error path at a step.
+
+    The system (the first participant besides the actor) answers the actor.
+    """
     lines = []
     for n, error in enumerate(errors):
         lines.append(f"    {'else' if n else 'alt'} {mermaid_text(error.title)}")
-        lines.append(f"        S-->>A: {mermaid_text(error.action)}")
+        lines.append(f"        {SYSTEM}-->>{ACTOR}: {mermaid_text(error.action)}")
         if error.feedback:
-            lines.append(f"        Note over A,S: {mermaid_text(error.feedback)}")
+            lines.append(f"        Note over {ACTOR},{SYSTEM}: {mermaid_text(error.feedback)}")
     return [*lines, "    end"] if lines else []
 
 
 def sequence_diagram(flow: Flow, errors: list[ErrorPath]) -> str:
     """A flow as a Mermaid sequence diagram, its error paths as ``alt`` at their step."""
-    actor = flow.actor or "Actor"
-    lines = [
-        "sequenceDiagram",
-        f"    participant A as {mermaid_text(actor)}",
-        "    participant S as System",
-    ]
+    cast = cast_of(flow)
+    lines = ["sequenceDiagram"]
+    lines += [f"    participant {key} as {mermaid_label(name)}" for key, name in cast.items()]
     for number, step in zip(flow.step_numbers, flow.steps, strict=True):
-        sender, receiver = step_sender(step)
+        sender, receiver = step_message(cast, step) if flow.participants else step_sender(step)
         lines.append(f"    {sender}->>{receiver}: {number}. {mermaid_text(step)}")
         lines += error_branch([error for error in errors if error.step == number])
     return "\n".join(lines)
@@ -171,6 +225,23 @@ def flow_diagram_source(index: ProjectIndex, flow: Flow) -> str | None:
     return sequence_diagram(found, index.errors_of(found)) if found is not None else None
 
 
+#: Mermaid settings for a flow's diagram on a web page, as the diagram's front matter (the
+#: way sphinxcontrib-mermaid passes a diagram's ``:config:``): drawn at its own size, not
+#: scaled down to the column (sphinx-spec.css lets a wide one scroll in its box), long
+#: messages and notes wrapped
+FLOW_LAYOUT = "---\nconfig: {sequence: {useMaxWidth: false, wrap: true}}\n---\n"
+PARTICIPANT_LINE = re.compile(r"^(    participant \S+ as )", re.MULTILINE)
+
+
+def laid_out(code: str) -> str:
+    """*code* with :data:`FLOW_LAYOUT` as its front matter, its participants' names unwrapped.
+
+    Mermaid wraps a name inside its narrow box and may cut it inside an entity code
+    (``#40;``), which then shows as garbage.
+    """
+    return FLOW_LAYOUT + PARTICIPANT_LINE.sub(r"\1nowrap:", code)
+
+
 class RedrawFlowDiagrams(SphinxPostTransform):
     """Draw each flow's sequence diagram from the whole project; leave out one too large.
 
@@ -188,7 +259,7 @@ class RedrawFlowDiagrams(SphinxPostTransform):
             del node["spec_flow"]
             code = node["code"] = flow_diagram_source(index, flow) or node["code"]
             if len(code) > MERMAID_MAX_TEXT:
-                errors = sum(line.startswith("        S-->>A: ") for line in code.splitlines())
+                errors = sum(line.startswith(BRANCHES) for line in code.splitlines())
                 warn(
                     f"spec-flow: the sequence diagram of flow {flow.full_id} ({len(flow.steps)} "
                     f"steps, {errors} error paths) is {len(code)} characters, more than Mermaid "
@@ -198,6 +269,8 @@ class RedrawFlowDiagrams(SphinxPostTransform):
                     flow.location,
                 )
                 node.parent.remove(node)
+            elif mermaid_renders(self.env):
+                node["code"] = laid_out(code)
 
 
 def diagram_fallback(node: mermaid, ids: IdAllocator) -> nodes.container:

@@ -178,6 +178,9 @@ class Flow(SpecObject):
     precondition: str = ""
     postcondition: str = ""
     steps: tuple[str, ...] = ()
+    #: who takes part besides the actor, in drawing order (``:participants:``); the actor
+    #: keeps the place it has in this list, else it comes first
+    participants: tuple[str, ...] = ()
     diagram: str = ""
     #: the number of the first step: a list written ``3.``, ``4.`` starts at 3
     first_step: int = 1

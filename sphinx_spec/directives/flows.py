@@ -43,7 +43,7 @@ class FlowDirective(ObjectDirective):
     """
 
     record_class = Flow
-    extra_options = ("actor", "precondition", "postcondition", "diagram")
+    extra_options = ("actor", "precondition", "postcondition", "participants", "diagram")
 
     def record_fields(self, body: list[nodes.Node]) -> dict[str, Any]:
         steps = step_list(body)
@@ -56,9 +56,30 @@ class FlowDirective(ObjectDirective):
             "precondition": self.text("precondition"),
             "postcondition": self.text("postcondition"),
             "steps": tuple(" ".join(item.astext().split()) for item in steps or []),
+            "participants": self.participants(),
             "diagram": self.choice("diagram", FLOW_DIAGRAMS, ""),
             "first_step": first_number(steps),
         }
+
+    def participants(self) -> tuple[str, ...]:
+        """``:participants:``: names in order; empty names and repeats warn and are left out."""
+        if "participants" not in self.options:
+            return ()
+        written = [" ".join(name.split()) for name in self.text("participants").split(",")]
+        if not any(written):
+            self.warn_option(":participants: names no participant; the system is drawn")
+            return ()
+        if not all(written):
+            self.warn_option(f":participants: has an empty name in {self.text('participants')!r}")
+        return self.unique_names([name for name in written if name])
+
+    def unique_names(self, names: list[str]) -> tuple[str, ...]:
+        seen: dict[str, str] = {}
+        for name in names:
+            if name.casefold() in seen:
+                self.warn_option(f":participants: names {name!r} twice; drawn once")
+            seen.setdefault(name.casefold(), name)
+        return tuple(seen.values())
 
     def rows(self, record: Flow) -> Rows:
         return [
