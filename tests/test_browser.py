@@ -551,3 +551,88 @@ def test_spec_graph_nodes_link_to_their_specs(site, server, browser):
     problems += [f"page error: {text}" for text in visit.page_errors]
     problems += [f"request left {HOST}: {url}" for url in visit.requests if not is_local(url)]
     assert not problems, "\n".join(problems)
+
+
+# -- flow diagram legibility ---------------------------------------------------------------
+
+#: the smallest text a page shows, as a share of its body text: a flow's sequence diagram is
+#: legible when none of its text renders smaller
+SMALL_TEXT = 0.8
+
+#: the body text's font size (the flow's first step), and every SVG text of the flow's diagram
+#: with its rendered size: the computed font size times the scale the SVG is drawn at (from the
+#: text's screen transformation matrix, which holds the viewBox scaling and every transform)
+FLOW_TEXT_JS = """(flow) => {
+    const step = flow.querySelector('ol.spec-flow-steps > li > p') || flow;
+    const svg = flow.querySelector(':scope > pre.mermaid svg, :scope pre.mermaid svg');
+    const texts = svg ? [...svg.querySelectorAll('text')] : [];
+    const box = svg ? svg.getBoundingClientRect() : null;
+    const pre = svg ? svg.closest('pre') : null;
+    return {
+        body: parseFloat(getComputedStyle(step).fontSize),
+        svg: box && {width: box.width, height: box.height},
+        scrolls: pre ? pre.scrollWidth > pre.clientWidth : false,
+        pageOverflow: document.documentElement.scrollWidth > window.innerWidth,
+        texts: texts.filter((text) => text.textContent.trim()).map((text) => {
+            const ctm = text.getScreenCTM();
+            const scale = ctm ? Math.hypot(ctm.a, ctm.b) : 0;
+            return {
+                text: text.textContent.trim().slice(0, 60),
+                size: parseFloat(getComputedStyle(text).fontSize) * scale,
+            };
+        }),
+    };
+}"""
+
+
+def longest_flow(site: Site) -> tuple[str, str, int]:
+    """The page, anchor and step count of the demo's flow with a diagram and the most steps."""
+    found = []
+    for page in site.diagram_pages:
+        soup = BeautifulSoup((site.outdir / page).read_text(encoding="utf-8"), "html.parser")
+        for flow in soup.select("div.spec-flow"):
+            target = flow.find("span", class_="target", id=True)
+            if flow.select_one("pre.mermaid") and target:
+                found.append((len(flow.select("ol.spec-flow-steps > li")), page, target["id"]))
+    assert found, "no flow with a sequence diagram in the demo"
+    steps, page, anchor = max(found)
+    return page, anchor, steps
+
+
+def measure_flow(browser, server: str, site: Site) -> tuple[dict, Visit]:
+    page, anchor, steps = longest_flow(site)
+    visit = Visit(page, 0)
+    tab = Tab(browser, visit)
+    try:
+        open_rendered(tab, urljoin(server, page), visit)
+        flow = tab.page.locator(f"div.spec-flow:has(> span[id='{anchor}'])")
+        measured = flow.evaluate(FLOW_TEXT_JS)
+        site.screenshot_dir.mkdir(parents=True, exist_ok=True)
+        flow.screenshot(path=str(site.screenshot_dir / "longest-flow.png"))
+    finally:
+        tab.close()
+    measured.update(page=page, anchor=anchor, steps=steps)
+    return measured, visit
+
+
+def test_the_longest_flows_sequence_diagram_is_legible(site, server, browser, capsys):
+    """At 1280 px, no text of the demo's longest flow diagram is smaller than small print."""
+    measured, visit = measure_flow(browser, server, site)
+    assert not visit.timed_out, f"{measured['page']}: Mermaid did not finish drawing"
+    assert measured["texts"], f"{measured['page']}#{measured['anchor']}: no text in the diagram"
+    smallest = min(measured["texts"], key=lambda text: text["size"])
+    floor = SMALL_TEXT * measured["body"]
+    summary = (
+        f"browser test: flow {measured['anchor']} ({measured['steps']} steps) on "
+        f"{measured['page']}: smallest diagram text {smallest['size']:.1f} px "
+        f"({smallest['text']!r}), body text {measured['body']:.1f} px, small text "
+        f"{floor:.1f} px; diagram {measured['svg']['width']:.0f}x{measured['svg']['height']:.0f}"
+        f" px{', scrolls in its box' if measured['scrolls'] else ''}"
+    )
+    (site.screenshot_dir / "longest-flow.json").write_text(
+        json.dumps(measured, indent=2) + "\n", encoding="utf-8"
+    )
+    with capsys.disabled():
+        print("\n" + summary)
+    assert smallest["size"] >= floor, summary
+    assert not measured["pageOverflow"], f"{summary}; the page scrolls sideways"
