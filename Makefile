@@ -12,21 +12,30 @@ TEX_PACKAGES := latexmk texlive-latex-recommended texlive-latex-extra \
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Mermaid (and d3, which sphinxcontrib-mermaid 1.0 loads on every diagram page) from the npm
-# registry, for the browser test's offline demo build; git-ignored, tox passes the paths on.
+# registry, served with the demo and bundled by the browser test; git-ignored, tox passes the
+# paths on. The demo gets the ES module bundle in demo/_static/mermaid/ (see demo/conf.py).
 MERMAID_PREFIX := .cache/mermaid
 MERMAID_DIST := $(MERMAID_PREFIX)/node_modules/mermaid/dist
 D3_DIST := $(MERMAID_PREFIX)/node_modules/d3/dist
+DEMO_MERMAID := demo/_static/mermaid
+PORT ?= 8000
 
-.PHONY: demo test system-deps mermaid lint bench catalog clean
+.PHONY: demo serve test system-deps npm mermaid demo-mermaid lint bench catalog clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-demo: $(BIN)/python
+# The demo site, with Mermaid served from the site itself: diagrams draw with no network.
+demo: $(BIN)/python demo-mermaid
 	$(BIN)/python -m pip install --quiet -e '.[demo]'
 	$(BIN)/sphinx-build -W -b html -d demo/_build/doctrees demo demo/_build/html
-	@echo "Open demo/_build/html/index.html"
+	@echo "Built demo/_build/html; \`make serve\` shows it at http://127.0.0.1:$(PORT)/"
+
+# Build the demo and serve it on this machine only (browsers run Mermaid from a server,
+# not from a file opened on disk); Ctrl-C stops it.
+serve: demo
+	$(BIN)/python demo/serve.py --port $(PORT) demo/_build/html
 
 system-deps:
 	@packages=""; \
@@ -40,11 +49,28 @@ system-deps:
 	        $$packages >/dev/null; \
 	fi
 
+npm:
+	@command -v npm >/dev/null || { \
+	    echo "Installing npm"; \
+	    $(SUDO) apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	        npm >/dev/null; }
+
 # Only the npm packages: never `playwright install` (the test drives Debian's Chromium).
-mermaid: system-deps
+mermaid: npm
 	@if [ ! -f $(MERMAID_DIST)/mermaid.esm.min.mjs ] || [ ! -f $(D3_DIST)/d3.min.js ]; then \
 	    echo "Installing mermaid@11 and d3@7 from npm into $(MERMAID_PREFIX)"; \
 	    npm install --prefix $(MERMAID_PREFIX) mermaid@11 d3@7 --no-audit --no-fund --loglevel=error; \
+	fi
+
+# The ES module and the chunks it imports (17 MB), and d3; the rest of the package is not loaded.
+demo-mermaid: mermaid
+	@if [ ! -f $(DEMO_MERMAID)/mermaid.esm.min.mjs ] || \
+	    [ $(MERMAID_DIST)/mermaid.esm.min.mjs -nt $(DEMO_MERMAID)/mermaid.esm.min.mjs ]; then \
+	    rm -rf $(DEMO_MERMAID) && mkdir -p $(DEMO_MERMAID)/chunks && \
+	    cp -p $(MERMAID_DIST)/mermaid.esm.min.mjs $(DEMO_MERMAID)/ && \
+	    cp -rp $(MERMAID_DIST)/chunks/mermaid.esm.min $(DEMO_MERMAID)/chunks/ && \
+	    cp -p $(D3_DIST)/d3.min.js $(DEMO_MERMAID)/; \
 	fi
 
 test: system-deps mermaid $(BIN)/python
@@ -74,4 +100,4 @@ catalog: $(BIN)/python
 	$(BIN)/pybabel compile -D sphinx_spec -d sphinx_spec/locale
 
 clean:
-	rm -rf demo/_build .tox build *.egg-info .cache
+	rm -rf demo/_build $(DEMO_MERMAID) .tox build *.egg-info .cache

@@ -1,6 +1,8 @@
 """Sphinx configuration for the sphinx-spec demo project."""
 
 import os
+from importlib import metadata
+from pathlib import Path
 
 project = "sphinx-spec demo"
 author = "Example Corp"
@@ -17,3 +19,14 @@ html_theme = os.environ.get("SPHINX_SPEC_DEMO_THEME", "alabaster")
 # The day lifecycle checks compare :revisit: dates with. Pinned so that this demo
 # builds the same way (and with -W) in any year; leave unset to use the real date.
 spec_today = "2026-11-25"
+
+# Mermaid served with the site, so that diagrams draw without internet: `make demo`
+# copies the npm package's bundle into _static/mermaid/, as the README's "Mermaid
+# offline" recipe does. Without the bundle, pages load Mermaid from the CDN.
+if (Path(__file__).parent / "_static" / "mermaid" / "mermaid.esm.min.mjs").is_file():
+    html_static_path = ["_static"]
+    mermaid_use_local = "/_static/mermaid/mermaid.esm.min.mjs"
+    # sphinxcontrib-mermaid before 2.0.2 also loads d3, and 1.x the ELK layouts
+    d3_use_local = "/_static/mermaid/d3.min.js"
+    if int(metadata.version("sphinxcontrib-mermaid").split(".")[0]) < 2:
+        mermaid_include_elk = ""

@@ -1,10 +1,13 @@
 """The demo in a real browser: every Mermaid diagram renders, nothing errs, nothing leaves the host.
 
-A copy of ``demo/`` is built with Mermaid (and d3, which sphinxcontrib-mermaid 1.0 loads
-on every diagram page) bundled from the npm registry's packages, which ``make mermaid``
-installs into ``.cache/mermaid`` and tox passes on as ``SPEC_MERMAID_DIST`` and
-``SPEC_D3_DIST``. The site is served on 127.0.0.1 and opened in Debian's Chromium
-(``/usr/bin/chromium``) through Playwright; no browser is downloaded. Every page whose
+A copy of ``demo/`` is built the way ``make demo`` builds it: Mermaid (and d3, which
+sphinxcontrib-mermaid 1.0 loads on every diagram page) from the npm registry's packages,
+which ``make mermaid`` installs into ``.cache/mermaid`` and tox passes on as
+``SPEC_MERMAID_DIST`` and ``SPEC_D3_DIST``, copied into the demo's ``_static/mermaid/``,
+where ``demo/conf.py`` finds the bundle and serves Mermaid from the site; no setting is
+overridden. The site is served on 127.0.0.1 by the handler of ``make serve``
+(``demo/serve.py``) and opened in Debian's Chromium (``/usr/bin/chromium``) through
+Playwright; no browser is downloaded. Every page whose
 HTML has a ``pre.mermaid`` is opened; full-page screenshots of the spec page and the
 portfolio page go to ``<build dir>/screenshots/`` and, when ``SPEC_SCREENSHOT_DIR`` is
 set (tox sets it), are copied there too.
@@ -16,15 +19,17 @@ A missing browser, Playwright or Mermaid bundle skips these tests, and fails the
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
 import os
 import re
 import shutil
 import threading
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from importlib import metadata
 from pathlib import Path
+from types import ModuleType
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
@@ -90,6 +95,14 @@ DIAGRAM_STATE_JS = """() => {
 
 
 # -- prerequisites: skip, or fail under CI ------------------------------------------------------
+
+
+def load_module(path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"demo_{path.stem}", path)
+    assert spec is not None and spec.loader is not None, path
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def bundle_dirs() -> tuple[Path, Path]:
@@ -179,19 +192,14 @@ def offline_overrides() -> dict[str, object]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Site:
-    """A copy of the demo with Mermaid bundled, built to HTML with ``-W``."""
+    """The demo as ``make demo`` builds it: Mermaid and d3 in ``_static/mermaid/``, where
+    ``demo/conf.py`` finds them and serves Mermaid from the site; HTML with ``-W``."""
     mermaid_dist, d3_dist = bundle_dirs()
     root = tmp_path_factory.mktemp("browser")
     srcdir = root / "demo"
-    shutil.copytree(DEMO, srcdir, ignore=shutil.ignore_patterns("_build"))
+    shutil.copytree(DEMO, srcdir, ignore=shutil.ignore_patterns("_build", "_static"))
     bundle_into(srcdir / "_static" / "mermaid", mermaid_dist, d3_dist)
-    app = SphinxTestApp(
-        "html",
-        srcdir=srcdir,
-        builddir=root / "_build",
-        warningiserror=True,
-        confoverrides=offline_overrides(),
-    )
+    app = SphinxTestApp("html", srcdir=srcdir, builddir=root / "_build", warningiserror=True)
     try:
         app.build()
     finally:
@@ -200,27 +208,8 @@ def site(tmp_path_factory) -> Site:
     return Site(root / "_build", outdir, pages_with_diagrams(outdir))
 
 
-class Handler(SimpleHTTPRequestHandler):
-    """Static files, with ES modules served as JavaScript, and no request log on stderr."""
-
-    extensions_map = {
-        **SimpleHTTPRequestHandler.extensions_map,
-        ".js": "text/javascript",
-        ".mjs": "text/javascript",
-        ".map": "application/json",
-    }
-
-    def do_GET(self):
-        # Chromium asks every host for /favicon.ico by itself, and the demo has none: answer
-        # "no content" rather than 404, so that its console error is not blamed on the page.
-        if self.path == "/favicon.ico":
-            self.send_response(204)
-            self.end_headers()
-            return
-        super().do_GET()
-
-    def log_message(self, format, *args):
-        pass
+#: the server of ``make serve`` (``demo/serve.py``): ES modules as JavaScript, no favicon 404
+Handler = load_module(DEMO / "serve.py").Handler
 
 
 @pytest.fixture(scope="module")
