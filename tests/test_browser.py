@@ -625,3 +625,72 @@ def test_the_longest_flows_sequence_diagram_is_legible(site, server, browser, ca
         print("\n" + summary)
     assert smallest["size"] >= floor, summary
     assert not measured["pageOverflow"], f"{summary}; the page scrolls sideways"
+
+
+PARTICIPANTS_ROOT = REPO / "tests" / "roots" / "test-flow-participants"
+
+#: each flow diagram's participant names as Mermaid drew them, left to right, each box once
+DRAWN_PARTICIPANTS_JS = """() => [...document.querySelectorAll('div.spec-flow')].map((flow) => {
+    const names = [...flow.querySelectorAll('pre.mermaid svg text.actor')]
+        .sort((a, b) => a.getBoundingClientRect().x - b.getBoundingClientRect().x)
+        .map((text) => text.textContent.trim());
+    return {
+        id: flow.querySelector(':scope > span[id]').id,
+        names: names.filter((name, n) => names.indexOf(name) === n),
+    };
+})"""
+
+
+@pytest.fixture(scope="module")
+def participants_server(tmp_path_factory):
+    """``tests/roots/test-flow-participants`` with Mermaid bundled, served on 127.0.0.1."""
+    mermaid_dist, d3_dist = bundle_dirs()
+    root = tmp_path_factory.mktemp("participants")
+    srcdir = root / "src"
+    shutil.copytree(PARTICIPANTS_ROOT, srcdir)
+    bundle_into(srcdir / "_static" / "mermaid", mermaid_dist, d3_dist)
+    app = SphinxTestApp(
+        "html", srcdir=srcdir, builddir=root / "_build", confoverrides=offline_overrides()
+    )
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    handler = functools.partial(Handler, directory=str(app.outdir))
+    httpd = ThreadingHTTPServer((HOST, 0), handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1})
+    thread.daemon = True
+    thread.start()
+    try:
+        yield f"http://{HOST}:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(SERVER_STOP_TIMEOUT_S)
+
+
+def test_participant_names_with_mermaid_syntax_are_drawn_as_written(participants_server, browser):
+    """Keywords, quotes, brackets, entities and arrows in names: no syntax error, no garbage."""
+    visit = Visit("bad.html", 4)
+    tab = Tab(browser, visit)
+    try:
+        open_rendered(tab, urljoin(participants_server, "bad.html"), visit)
+        drawn = {flow["id"]: flow["names"] for flow in tab.page.evaluate(DRAWN_PARTICIPANTS_JS)}
+    finally:
+        tab.close()
+    assert not visit.timed_out and visit.state["svgs"] == 4, visit.state
+    assert not visit.state["errorSvgs"] and not visit.state["syntaxErrorText"], visit.state
+    assert drawn == {
+        "flow-bad-001-repeats": ["Shopper", "Gateway", "Ledger"],
+        "flow-bad-001-commas": ["Shopper", "System"],
+        "flow-bad-001-syntax": [
+            'Shopper; "admin" #1',
+            "end",
+            "alt",
+            "participant",
+            'Ops (on-call) <team> #2; 50% {x} [y] | `z` & "q"',
+            "A->>B: hi",
+        ],
+        "flow-bad-001-lonely": ["Shopper", "System"],
+    }
