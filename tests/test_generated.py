@@ -138,6 +138,7 @@ OBJECT_GRAMMAR = {
         "actor": "text",
         "precondition": "text",
         "postcondition": "text",
+        "participants": "text",
         "diagram": "flow_diagram",
     },
     "error-path": {"id": "id", "flow": "ref", "step": "step", "action": "text", "feedback": "text"},
