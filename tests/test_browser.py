@@ -18,6 +18,7 @@ A missing browser, Playwright or Mermaid bundle skips these tests, and fails the
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.util
 import json
@@ -25,6 +26,7 @@ import os
 import re
 import shutil
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
 from importlib import metadata
@@ -212,10 +214,10 @@ def site(tmp_path_factory) -> Site:
 Handler = load_module(DEMO / "serve.py").Handler
 
 
-@pytest.fixture(scope="module")
-def server(site):
-    """The built site on ``http://127.0.0.1:<free port>/``, stopped when the module ends."""
-    httpd = ThreadingHTTPServer((HOST, 0), functools.partial(Handler, directory=str(site.outdir)))
+@contextlib.contextmanager
+def serving(directory: Path) -> Iterator[str]:
+    """*directory* on ``http://127.0.0.1:<free port>/`` until the block ends."""
+    httpd = ThreadingHTTPServer((HOST, 0), functools.partial(Handler, directory=str(directory)))
     httpd.daemon_threads = True
     thread = threading.Thread(
         target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
@@ -229,17 +231,48 @@ def server(site):
         thread.join(SERVER_STOP_TIMEOUT_S)
 
 
+def build_bundled(source: Path, root: Path) -> Path:
+    """A copy of the project *source* with Mermaid bundled and the offline settings, built
+    to HTML under *root*; the output directory."""
+    mermaid_dist, d3_dist = bundle_dirs()
+    srcdir = root / "src"
+    shutil.copytree(source, srcdir)
+    bundle_into(srcdir / "_static" / "mermaid", mermaid_dist, d3_dist)
+    app = SphinxTestApp(
+        "html", srcdir=srcdir, builddir=root / "_build", confoverrides=offline_overrides()
+    )
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return Path(app.outdir)
+
+
 @pytest.fixture(scope="module")
-def browser():
+def server(site):
+    """The built site on ``http://127.0.0.1:<free port>/``, stopped when the module ends."""
+    with serving(site.outdir) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def chromium():
+    """Debian's Chromium, headless, through Playwright, until the block ends."""
     start = sync_playwright()
     with start() as playwright:
-        chromium = playwright.chromium.launch(
+        launched = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
         try:
-            yield chromium
+            yield launched
         finally:
-            chromium.close()
+            launched.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as launched:
+        yield launched
 
 
 # -- visiting pages -------------------------------------------------------------------------
@@ -644,30 +677,9 @@ DRAWN_PARTICIPANTS_JS = """() => [...document.querySelectorAll('div.spec-flow')]
 @pytest.fixture(scope="module")
 def participants_server(tmp_path_factory):
     """``tests/roots/test-flow-participants`` with Mermaid bundled, served on 127.0.0.1."""
-    mermaid_dist, d3_dist = bundle_dirs()
-    root = tmp_path_factory.mktemp("participants")
-    srcdir = root / "src"
-    shutil.copytree(PARTICIPANTS_ROOT, srcdir)
-    bundle_into(srcdir / "_static" / "mermaid", mermaid_dist, d3_dist)
-    app = SphinxTestApp(
-        "html", srcdir=srcdir, builddir=root / "_build", confoverrides=offline_overrides()
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    handler = functools.partial(Handler, directory=str(app.outdir))
-    httpd = ThreadingHTTPServer((HOST, 0), handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1})
-    thread.daemon = True
-    thread.start()
-    try:
-        yield f"http://{HOST}:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(SERVER_STOP_TIMEOUT_S)
+    outdir = build_bundled(PARTICIPANTS_ROOT, tmp_path_factory.mktemp("participants"))
+    with serving(outdir) as url:
+        yield url
 
 
 def test_participant_names_with_mermaid_syntax_are_drawn_as_written(participants_server, browser):

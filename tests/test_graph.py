@@ -6,29 +6,12 @@ pipes, ``#``, ``;``, ``<``, backticks, unicode and Mermaid keywords.
 
 from __future__ import annotations
 
-import functools
-import shutil
-import threading
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
 from helpers import html, text_of
-from sphinx.testing.util import SphinxTestApp
-from test_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    HOST,
-    Handler,
-    Tab,
-    Visit,
-    bundle_dirs,
-    bundle_into,
-    offline_overrides,
-    open_rendered,
-    sync_playwright,
-)
+from test_browser import Tab, Visit, build_bundled, chromium, open_rendered, serving
 
 ROOTS = Path(__file__).parent / "roots"
 
@@ -139,43 +122,18 @@ def test_text_builder_shows_the_graph_source_and_the_spec_list(app):
 @pytest.fixture(scope="module")
 def drawn(tmp_path_factory):
     """The graph project with Mermaid bundled, built, served and opened in Chromium."""
-    mermaid_dist, d3_dist = bundle_dirs()
-    root = tmp_path_factory.mktemp("graph-browser")
-    srcdir = root / "src"
-    shutil.copytree(ROOTS / "test-graph", srcdir)
-    bundle_into(srcdir / "_static" / "mermaid", mermaid_dist, d3_dist)
-    app = SphinxTestApp(
-        "html", srcdir=srcdir, builddir=root / "_build", confoverrides=offline_overrides()
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    handler = functools.partial(Handler, directory=str(app.outdir))
-    httpd = ThreadingHTTPServer((HOST, 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1})
-    thread.start()
+    outdir = build_bundled(ROOTS / "test-graph", tmp_path_factory.mktemp("graph-browser"))
     visit = Visit("index.html", 3)
-    try:
-        with sync_playwright()() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    with serving(outdir) as base, chromium() as browser:
+        tab = Tab(browser, visit)
+        try:
+            open_rendered(tab, urljoin(base, "index.html"), visit)
+            visit.state["hrefs"] = tab.page.evaluate(
+                "[...document.querySelectorAll('div.spec-graph svg a')]"
+                ".map((a) => a.getAttribute('href'))"
             )
-            tab = Tab(browser, visit)
-            try:
-                base = f"http://{HOST}:{httpd.server_address[1]}/"
-                open_rendered(tab, urljoin(base, "index.html"), visit)
-                visit.state["hrefs"] = tab.page.evaluate(
-                    "[...document.querySelectorAll('div.spec-graph svg a')]"
-                    ".map((a) => a.getAttribute('href'))"
-                )
-            finally:
-                tab.close()
-                browser.close()
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(10)
+        finally:
+            tab.close()
     return visit
 
 

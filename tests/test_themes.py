@@ -24,21 +24,19 @@ A missing browser, Playwright or theme skips these tests, and fails them under C
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import importlib.util
 import json
 import os
 import shutil
-import threading
 from dataclasses import dataclass, field
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 from heavy import missing
 from sphinx.testing.util import SphinxTestApp
-from test_browser import CHROMIUM, CHROMIUM_ARGS, DEMO, HOST, Handler, sync_playwright
+from test_browser import DEMO, HOST, chromium, serving
 
 #: theme -> (its Python module, the colour schemes it has besides light)
 THEMES = {
@@ -238,41 +236,19 @@ def build(theme: str, root: Path) -> Path:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """Serve a theme's build on 127.0.0.1: ``served(theme) -> (outdir, url)``; all stopped later."""
-    servers = []
+    with contextlib.ExitStack() as servers:
 
-    def serve(theme: str) -> tuple[Path, str]:
-        root = tmp_path_factory.mktemp(f"theme-{theme}")
-        outdir = build(theme, root)
-        handler = functools.partial(Handler, directory=str(outdir))
-        httpd = ThreadingHTTPServer((HOST, 0), handler)
-        httpd.daemon_threads = True
-        thread = threading.Thread(
-            target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
-        )
-        thread.start()
-        servers.append((httpd, thread))
-        return outdir, f"http://{HOST}:{httpd.server_address[1]}/"
+        def serve(theme: str) -> tuple[Path, str]:
+            outdir = build(theme, tmp_path_factory.mktemp(f"theme-{theme}"))
+            return outdir, servers.enter_context(serving(outdir))
 
-    try:
         yield serve
-    finally:
-        for httpd, thread in servers:
-            httpd.shutdown()
-            httpd.server_close()
-            thread.join(SERVER_STOP_TIMEOUT_S)
 
 
 @pytest.fixture(scope="module")
 def browser():
-    start = sync_playwright()
-    with start() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture(scope="module")
