@@ -92,8 +92,18 @@ DIAGRAM_STATE_JS = """() => {
         unrendered: pres.filter((el) => !el.querySelector(':scope > svg'))
             .map((el) => (el.getAttribute('data-original-code') || el.textContent || '')
                 .trim().slice(0, 80)),
+        shapes: svgs.filter((svg) => svg.viewBox.baseVal && svg.viewBox.baseVal.width)
+            .map((svg) => {
+                const box = svg.getBoundingClientRect();
+                const view = svg.viewBox.baseVal;
+                return {id: svg.id, width: box.width, height: box.height,
+                        viewWidth: view.width, viewHeight: view.height};
+            }),
     };
 }"""
+
+#: how far a diagram's box may stray from its drawing's proportions before it counts as squeezed
+ASPECT_TOLERANCE = 0.02
 
 
 # -- prerequisites: skip, or fail under CI ------------------------------------------------------
@@ -429,6 +439,22 @@ def test_every_request_stays_on_the_local_server(visits):
         assert any(url.endswith(MERMAID_URL) for url in visit.requests) or not visit.expected, (
             f"{visit.page} did not load the bundled Mermaid ({MERMAID_URL}): {visit.requests}"
         )
+
+
+def test_no_diagram_is_squeezed_into_a_box_of_other_proportions(visits):
+    """Each diagram's box has its drawing's proportions: no fixed height shrinks a tall one."""
+    problems = []
+    for visit in visits.values():
+        for shape in visit.state["shapes"]:
+            drawn = shape["viewWidth"] / shape["viewHeight"]
+            box = shape["width"] / shape["height"] if shape["height"] else float("inf")
+            if abs(box - drawn) > ASPECT_TOLERANCE * drawn:
+                problems.append(
+                    f"{visit.page} {shape['id']}: a {shape['width']:.0f}x{shape['height']:.0f} px"
+                    f" box for a {shape['viewWidth']:.0f}x{shape['viewHeight']:.0f} drawing"
+                )
+    assert sum(len(visit.state["shapes"]) for visit in visits.values()) > 3
+    assert not problems, "\n".join(problems)
 
 
 def test_screenshots_and_summary_are_saved(site, visits, capsys):
