@@ -14,7 +14,11 @@ from sphinx.config import Config
 STATIC_DIR = Path(__file__).parent / "static"
 CSS_FILE = "sphinx-spec.css"
 GRAPH_JS_FILE = "sphinx-spec-graph.js"
+#: dark pages' diagram styles, as sphinxcontrib-mermaid draws dark (2.x) or light (1.x) there
+MERMAID_DARK_CSS_FILE = "sphinx-spec-mermaid-dark.css"
+MERMAID_LIGHT_CSS_FILE = "sphinx-spec-mermaid-light.css"
 SPEC_CLASSES = {"spec-card", "spec-object", "spec-view-block"}
+DIAGRAM_CLASSES = {"spec-diagram", "spec-flow", "spec-graph"}
 
 
 def add_static_path(app: Sphinx, config: Config) -> None:
@@ -96,6 +100,18 @@ def add_css_to_page(
         app.add_css_file(CSS_FILE)
     if "spec-graph" in classes:
         app.add_js_file(GRAPH_JS_FILE)
+    if DIAGRAM_CLASSES & classes:
+        dark = draws_dark(app.config)
+        app.add_css_file(MERMAID_DARK_CSS_FILE if dark else MERMAID_LIGHT_CSS_FILE)
+
+
+def draws_dark(config: Config) -> bool:
+    """Whether sphinxcontrib-mermaid draws in a dark Mermaid theme on dark pages (2.x does,
+    with ``mermaid_dark_theme``; 1.x has no such setting and draws light everywhere)."""
+    try:
+        return bool(config.mermaid_dark_theme)
+    except AttributeError:
+        return False
 
 
 def setup_styles(app: Sphinx) -> None:

@@ -24,6 +24,7 @@ A missing browser, Playwright or theme skips these tests, and fails them under C
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import importlib.util
 import json
@@ -36,7 +37,16 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from heavy import missing
 from sphinx.testing.util import SphinxTestApp
-from test_browser import DEMO, HOST, chromium, serving
+from test_browser import (
+    ALL_RENDERED_JS,
+    DEMO,
+    HOST,
+    RENDER_TIMEOUT_MS,
+    bundle_dirs,
+    bundle_into,
+    chromium,
+    serving,
+)
 
 #: theme -> (its Python module, the colour schemes it has besides light)
 THEMES = {
@@ -200,8 +210,104 @@ CATEGORIES = [
     ("card text", "div.spec-card"),
     ("object text", "div.spec-object"),
 ]
-#: not measured: diagram source (Mermaid draws it with its own colours)
+#: not measured as text: diagrams (measured from their pixels, DIAGRAM_CONTRAST_JS)
 SKIP = "pre.mermaid, div.spec-diagram pre, svg"
+#: the drawings of spec diagrams, flows and the spec graph, as Mermaid drew them
+DIAGRAMS = ", ".join(
+    f"div.{kind} pre.mermaid > svg" for kind in ("spec-diagram", "spec-flow", "spec-graph")
+)
+#: diagrams are measured at this width only: their colours do not depend on it
+DIAGRAM_WIDTH = 1280
+#: a text of a drawing is legible when the share of its marks (pixels that differ from the
+#: background around it: the glyphs, with their anti-aliased edges) drawn darkest or lightest
+#: reaches MIN_CONTRAST; the glyphs' cores are well over this share of them
+GLYPH_SHARE = 0.1
+
+#: hides what stays in view when the page scrolls (a theme's sticky header), so that it is
+#: not in a screenshot of a drawing scrolled under it; the layout does not change
+HIDE_STUCK_JS = """() => {
+    for (const el of document.querySelectorAll('body *')) {
+        const position = getComputedStyle(el).position;
+        if (position === 'fixed' || position === 'sticky') el.style.visibility = 'hidden';
+    }
+}"""
+
+#: puts an element at the top of the window at once (furo scrolls smoothly otherwise)
+SCROLL_TO_TOP_JS = "(el) => el.scrollIntoView({block: 'start', behavior: 'instant'})"
+
+#: the boxes of a drawing's texts (SVG text, and HTML labels in a foreignObject), relative
+#: to the drawing; only those wholly in view (a wide flow diagram scrolls in its box)
+TEXT_BOXES_JS = """(svg) => {
+    const origin = svg.getBoundingClientRect();
+    const box = svg.closest('pre') ? svg.closest('pre').getBoundingClientRect() : origin;
+    const inView = (r) => r.left >= box.left - 1 && r.right <= box.right + 1
+        && r.top >= box.top - 1 && r.bottom <= box.bottom + 1;
+    const ownText = (el) => [...el.childNodes]
+        .some((node) => node.nodeType === Node.TEXT_NODE && node.textContent.trim());
+    return [...svg.querySelectorAll('*')].filter(ownText).map((el) => {
+        const r = el.getBoundingClientRect();
+        return {text: el.textContent.trim().slice(0, 40), rect: r};
+    }).filter(({rect}) => rect.width >= 1 && rect.height >= 1 && inView(rect))
+      .map(({text, rect}) => ({text, x: rect.x - origin.x, y: rect.y - origin.y,
+                               width: rect.width, height: rect.height}));
+}"""
+
+#: each text's contrast in a screenshot of its drawing (PNG, base64), as the reader sees it,
+#: filters included: in the text's box, its most frequent colour is the background, and the
+#: ratio its strongest GLYPH_SHARE of other pixels reach is the text's contrast
+DIAGRAM_CONTRAST_JS = r"""async ({png, texts, share}) => {
+    const image = new Image();
+    image.src = 'data:image/png;base64,' + png;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = image.width;
+    canvas.height = image.height;
+    const ctx = canvas.getContext('2d', {willReadFrequently: true});
+    ctx.drawImage(image, 0, 0);
+    const scale = window.devicePixelRatio;
+    const luminance = (key) => {
+        const lin = (c) => (c /= 255) <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+        return 0.2126 * lin((key >> 16) & 255) + 0.7152 * lin((key >> 8) & 255)
+            + 0.0722 * lin(key & 255);
+    };
+    const hex = (key) => '#' + key.toString(16).padStart(6, '0');
+    return texts.map((box) => {
+        const x = Math.max(0, Math.floor(box.x * scale));
+        const y = Math.max(0, Math.floor(box.y * scale));
+        // the capture's size is rounded down: a text on its edge may lose a pixel row
+        const w = Math.min(image.width - x, Math.ceil(box.width * scale));
+        const h = Math.min(image.height - y, Math.ceil(box.height * scale));
+        if (w < box.width * scale - 2 || h < box.height * scale - 2) {
+            return {text: box.text, ratio: 0, background: '', color: 'outside the capture'};
+        }
+        const data = ctx.getImageData(x, y, w, h).data;
+        const counts = new Map();
+        for (let i = 0; i < data.length; i += 4) {
+            const key = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2];
+            counts.set(key, (counts.get(key) || 0) + 1);
+        }
+        let background = 0, most = -1;
+        for (const [key, n] of counts) if (n > most) [background, most] = [key, n];
+        const base = luminance(background);
+        const marks = [];
+        let total = 0;
+        for (const [key, n] of counts) {
+            if (key === background) continue;
+            const l = luminance(key);
+            marks.push([(Math.max(l, base) + 0.05) / (Math.min(l, base) + 0.05), n, key]);
+            total += n;
+        }
+        marks.sort((a, b) => b[0] - a[0]);
+        let seen = 0;
+        for (const [ratio, n, key] of marks) {
+            seen += n;
+            if (seen >= total * share) {
+                return {text: box.text, ratio, background: hex(background), color: hex(key)};
+            }
+        }
+        return {text: box.text, ratio: 1, background: hex(background), color: ''};
+    });
+}"""
 
 
 # -- the sites ------------------------------------------------------------------------------
@@ -220,9 +326,12 @@ def overrides(theme: str) -> dict[str, str]:
 
 
 def build(theme: str, root: Path) -> Path:
-    """The demo built to HTML with *theme*; the output directory."""
+    """The demo built to HTML with *theme*, Mermaid served with it as ``make demo`` does;
+    the output directory."""
+    mermaid_dist, d3_dist = bundle_dirs()
     srcdir = root / "demo"
-    shutil.copytree(DEMO, srcdir, ignore=shutil.ignore_patterns("_build"))
+    shutil.copytree(DEMO, srcdir, ignore=shutil.ignore_patterns("_build", "_static"))
+    bundle_into(srcdir / "_static" / "mermaid", mermaid_dist, d3_dist)
     app = SphinxTestApp(
         "html", srcdir=srcdir, builddir=root / "_build", confoverrides=overrides(theme)
     )
@@ -292,6 +401,8 @@ class View:
         for text in self.measured["texts"]:
             category = text["category"]
             lowest[category] = round(min(lowest.get(category, 99.0), text["ratio"]), 2)
+        for drawing in self.measured["diagrams"]:
+            lowest["diagram"] = round(min(lowest.get("diagram", 99.0), drawing["ratio"]), 2)
         return lowest
 
     def problems(self) -> list[str]:
@@ -321,6 +432,18 @@ class View:
             )
         if not self.measured["texts"]:
             problems.append(f"{self.where}: no spec text found to measure")
+        weak: dict[str, list[dict]] = {}
+        for text in self.measured["diagrams"]:
+            if text["ratio"] < MIN_CONTRAST:
+                weak.setdefault(text["id"], []).append(text)
+        problems += [
+            f"{self.where}: diagram {name} text {texts[0]['text']!r} has a contrast of "
+            f"{texts[0]['ratio']:.2f}:1 ({texts[0]['color']} on {texts[0]['background']})"
+            + (f", and {len(texts) - 1} more texts" if len(texts) > 1 else "")
+            for name, texts in weak.items()
+        ]
+        if self.width == DIAGRAM_WIDTH and not self.measured["diagrams"]:
+            problems.append(f"{self.where}: no diagram found to measure")
         return problems
 
 
@@ -341,11 +464,31 @@ def measure(browser, url: str, view: View, screenshot_dir: Path) -> None:
         context.route("**/*", only_local)
         page = context.new_page()
         page.goto(urljoin(url, view.page), wait_until="load")
+        page.wait_for_function(ALL_RENDERED_JS, timeout=RENDER_TIMEOUT_MS)
         view.measured = page.evaluate(
             MEASURE_JS,
             {"categories": CATEGORIES, "skip": SKIP, "tolerance": TOLERANCE_PX},
         )
         page.screenshot(path=str(screenshot_dir / view.screenshot_name), full_page=True)
+        view.measured["diagrams"] = []
+        if view.width == DIAGRAM_WIDTH:
+            page.evaluate(HIDE_STUCK_JS)
+            drawings = page.query_selector_all(DIAGRAMS)
+            # a window as tall as the tallest drawing, whose width (and so the layout of the
+            # text column) stays: each drawing is then captured whole, in view
+            tallest = max((drawing.bounding_box()["height"] for drawing in drawings), default=0)
+            page.set_viewport_size({"width": view.width, "height": max(HEIGHT, int(tallest) + 200)})
+            for drawing in drawings:
+                drawing.evaluate(SCROLL_TO_TOP_JS)
+                box = drawing.bounding_box()
+                box["y"] = max(0.0, box["y"])
+                png = base64.b64encode(page.screenshot(clip=box)).decode("ascii")
+                boxes = drawing.evaluate(TEXT_BOXES_JS)
+                texts = page.evaluate(
+                    DIAGRAM_CONTRAST_JS, {"png": png, "texts": boxes, "share": GLYPH_SHARE}
+                )
+                name = drawing.get_attribute("id") or "(no id)"
+                view.measured["diagrams"] += [dict(text, id=name) for text in texts]
     finally:
         context.close()
 
@@ -385,10 +528,12 @@ def test_spec_pages_are_legible_and_fit_the_page(theme, served, browser, summary
                     "overflow_px": overflow,
                     "outside": view.measured["outside"],
                 }
+                drawings = lowest.get("diagram")
                 lines.append(
                     f"themes: {theme:20} {mode:7} {width:4} px {page:27} lowest {worst:5.2f}:1 "
                     f"({min(lowest, key=lowest.get, default='-')}), overflow {overflow} px, "
                     f"{len(view.measured['outside'])} outside"
+                    + (f", diagrams {drawings:.2f}:1" if drawings else "")
                 )
     save_screenshots(screenshot_dir, theme)
     with capsys.disabled():
