@@ -9,12 +9,15 @@ the spec page and the portfolio page are measured:
   of at least 4.5:1 against the background it is drawn on (the first non-transparent
   background up its ancestors, semi-transparent ones composed on top of it);
 - the page does not scroll sideways, and spec cards, objects and views stay inside the text
-  column (a wide table scrolls inside its own box).
+  column (a wide table scrolls inside its own box);
+- at 1280 px, every text of every spec diagram, flow diagram and spec graph, as Mermaid drew
+  it and the page shows it (themes' filters included), has a contrast of at least 4.5:1
+  against the colour around it, measured from a screenshot's pixels.
 
 Dark mode is the browser's ``prefers-color-scheme: dark``, which furo ("auto") and the
 pydata/book themes follow by default; a theme without a dark mode is also opened in a dark
-browser, where it must stay light and legible. Mermaid is not loaded (requests that leave
-the host are aborted): diagrams show their source, which is not measured. Screenshots of every
+browser, where it must stay light and legible. Mermaid is served with the site as ``make
+demo`` does (requests that leave the host are aborted). Screenshots of every
 page go to ``<build dir>/screenshots/`` and, when ``SPEC_SCREENSHOT_DIR`` is set, to its
 ``themes/`` folder, with ``summary.json``: the lowest ratio per theme, mode, width and page.
 
