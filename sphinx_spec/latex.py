@@ -11,6 +11,7 @@ Other builders never see these changes.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from docutils import nodes
@@ -21,6 +22,12 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 RECORD_CLASSES = frozenset({"spec-card", "spec-object"})
 #: the widths, in per cent, of the card table's field-name and value columns
 CARD_COLUMN_WIDTHS = (28, 72)
+#: a word this long may not fit a view's narrow column: a path, a unit name, an option
+LONG_WORD = re.compile(r"\S{16,}")
+#: where such a word may break: after a separator it contains (``/etc/systemd/``, ``a=b``)
+BREAK_POINT = re.compile(r"(?<=[/\\._=:;,&?#+-])(?=\w)")
+#: nodes whose text LaTeX writes verbatim or breaks by itself
+KEEP_WHOLE = (nodes.literal, nodes.raw, nodes.literal_block, nodes.FixedTextElement)
 
 
 def paragraph_break() -> nodes.raw:
@@ -60,6 +67,57 @@ def field_table(field_list: nodes.field_list) -> nodes.table:
     return nodes.table("", group, classes=["colwidths-given", "spec-card-fields"])
 
 
+def break_points(text: str) -> list[str]:
+    """*text* cut where its long words may break (``["/etc/", "systemd/", "kubelet.conf"]``)."""
+    pieces: list[str] = []
+    start = 0
+    for word in LONG_WORD.finditer(text):
+        for point in BREAK_POINT.finditer(text, word.start(), word.end()):
+            pieces.append(text[start : point.start()])
+            start = point.start()
+    pieces.append(text[start:])
+    return pieces
+
+
+class BreakLongWordsInViews(SphinxPostTransform):
+    """Let long words (paths, identifiers with separators) in a view's cells break after
+    their separators, so that they wrap in a narrow column instead of running over the next.
+
+    Priority 800: after the views are rendered (5); before the ``spec-*`` classes that mark
+    them are stripped (900).
+    """
+
+    default_priority = 800
+    formats = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        for table in list(self.document.findall(nodes.table)):
+            if not any(name.startswith("spec-view") for name in table["classes"]):
+                continue
+            for text in list(table.findall(nodes.Text)):
+                if any(isinstance(parent, KEEP_WHOLE) for parent in ancestors(text)):
+                    continue
+                pieces = break_points(str(text))
+                if len(pieces) > 1:
+                    replacement: list[nodes.Node] = [nodes.Text(pieces[0])]
+                    for piece in pieces[1:]:
+                        replacement += [nodes.raw("", "\\allowbreak{}", format="latex")]
+                        replacement += [nodes.Text(piece)]
+                    parent = text.parent
+                    assert parent is not None
+                    index = parent.index(text)
+                    parent[index : index + 1] = replacement
+
+
+def ancestors(node: nodes.Node) -> list[nodes.Node]:
+    found = []
+    parent = node.parent
+    while parent is not None:
+        found.append(parent)
+        parent = parent.parent
+    return found
+
+
 class SeparateSpecObjects(SphinxPostTransform):
     """Start each card's and object's container (flows, diagrams, … too) with a paragraph break.
 
@@ -97,3 +155,4 @@ class CompactSpecCards(SphinxPostTransform):
 def setup_latex(app: Sphinx) -> None:
     app.add_post_transform(SeparateSpecObjects)
     app.add_post_transform(CompactSpecCards)
+    app.add_post_transform(BreakLongWordsInViews)

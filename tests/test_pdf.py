@@ -393,3 +393,43 @@ def test_a_card_in_a_table_cell_keeps_its_fields_and_a_card_outside_is_a_table(p
     cell = places_pdf.tex[places_pdf.tex.index("In a cell") :]
     assert r"\begin{description}" in cell  # a description list, which LaTeX can put in a cell
     assert "bo" in places_pdf.lines
+
+
+# -- long words in a view's narrow columns ------------------------------------------------------
+
+LONG_WORDS = """Long words
+==========
+
+.. spec:: Node shutdown
+   :id: KEP-2000
+   :owners: bo
+
+.. spec-approach:: Before=kubelet.service on scopes
+   :id: ordering
+   :status: rejected
+   :decision: Order the pod scopes after the kubelet unit
+   :impact: Kubelet may write /etc/systemd/logind.conf.d/kubelet.conf and SIGHUP logind
+   :rationale: systemd-logind.service/InhibitDelayMaxSec=30s holds the shutdown
+
+.. spec-tradeoffs::
+"""
+
+
+@pytest.fixture(scope="module")
+def long_words_pdf(tmp_path_factory) -> Pdf:
+    srcdir = tmp_path_factory.mktemp("pdf-long-words") / "src"
+    srcdir.mkdir()
+    (srcdir / "conf.py").write_text('project = "words"\nextensions = ["sphinx_spec"]\n')
+    (srcdir / "index.rst").write_text(LONG_WORDS, encoding="utf-8")
+    return compile_pdf(srcdir)
+
+
+def test_long_words_in_a_view_wrap_inside_their_column(long_words_pdf):
+    """A path or ``a=b.c`` in a trade-off cell breaks after its separators: nothing is wider
+    than its column (which would print over the next one) and every character is there."""
+    assert long_words_pdf.returncode == 0, long_words_pdf.output[-3000:]
+    assert lines_with(long_words_pdf.log, r"Overfull \\hbox") == []
+    text = "".join("".join(long_words_pdf.pages).split())
+    for word in ("/etc/systemd/logind.conf.d/kubelet.conf", "Before=kubelet.service"):
+        assert word in text
+    assert r"/\allowbreak{}etc/\allowbreak{}systemd/" in long_words_pdf.tex
