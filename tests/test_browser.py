@@ -241,15 +241,18 @@ def serving(directory: Path) -> Iterator[str]:
         thread.join(SERVER_STOP_TIMEOUT_S)
 
 
-def build_bundled(source: Path, root: Path) -> Path:
-    """A copy of the project *source* with Mermaid bundled and the offline settings, built
-    to HTML under *root*; the output directory."""
+def build_bundled(source: Path, root: Path, **overrides: object) -> Path:
+    """A copy of the project *source* with Mermaid bundled and the offline settings (and
+    *overrides*), built to HTML under *root*; the output directory."""
     mermaid_dist, d3_dist = bundle_dirs()
     srcdir = root / "src"
-    shutil.copytree(source, srcdir)
+    shutil.copytree(source, srcdir, ignore=shutil.ignore_patterns("_build", "_static"))
     bundle_into(srcdir / "_static" / "mermaid", mermaid_dist, d3_dist)
     app = SphinxTestApp(
-        "html", srcdir=srcdir, builddir=root / "_build", confoverrides=offline_overrides()
+        "html",
+        srcdir=srcdir,
+        builddir=root / "_build",
+        confoverrides={**offline_overrides(), **overrides},
     )
     try:
         app.build()

@@ -39,14 +39,12 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from heavy import missing
-from sphinx.testing.util import SphinxTestApp
 from test_browser import (
     ALL_RENDERED_JS,
     DEMO,
     HOST,
     RENDER_TIMEOUT_MS,
-    bundle_dirs,
-    bundle_into,
+    build_bundled,
     chromium,
     serving,
 )
@@ -331,18 +329,7 @@ def overrides(theme: str) -> dict[str, str]:
 def build(theme: str, root: Path) -> Path:
     """The demo built to HTML with *theme*, Mermaid served with it as ``make demo`` does;
     the output directory."""
-    mermaid_dist, d3_dist = bundle_dirs()
-    srcdir = root / "demo"
-    shutil.copytree(DEMO, srcdir, ignore=shutil.ignore_patterns("_build", "_static"))
-    bundle_into(srcdir / "_static" / "mermaid", mermaid_dist, d3_dist)
-    app = SphinxTestApp(
-        "html", srcdir=srcdir, builddir=root / "_build", confoverrides=overrides(theme)
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return Path(app.outdir)
+    return build_bundled(DEMO, root, **overrides(theme))
 
 
 @pytest.fixture(scope="module")
