@@ -24,6 +24,14 @@ from typing import Any, NamedTuple
 from sphinx_spec.model import ALL_KINDS, is_valid_id, split_list
 from sphinx_spec.templates import render
 
+#: ``--help``'s text: the docstring's, as plain text
+DESCRIPTION = "sphinx-spec: start a spec from the template, check a project, query spec.json."
+EXIT_CODES = """\
+exit codes: 0 success; 1 the check found warnings or errors, or `new` refused
+to overwrite; 2 usage errors, unreadable input, a file `new` cannot write, or a
+build that Sphinx stopped. Results go to standard output, progress and errors to
+standard error."""
+
 COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 #: what cannot go into one line of a source file: control characters, line breaks, and
 #: the surrogates that stand for undecodable bytes of a command line argument
@@ -379,7 +387,12 @@ def json_escaped(match: re.Match[str]) -> str:
 
 
 def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(prog="sphinx-spec", description=__doc__.splitlines()[0])
+    main = argparse.ArgumentParser(
+        prog="sphinx-spec",
+        description=DESCRIPTION,
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = main.add_subparsers(dest="command", required=True)
     new = commands.add_parser("new", help="write a new spec document from the template")
     new.add_argument("title")

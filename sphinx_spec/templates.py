@@ -37,12 +37,12 @@ RST = """\
    One paragraph: what this spec proposes and why.
 
 Background
-==========
+----------
 
 Problem statement, context and history, stakeholders.
 
 Motivation
-==========
+----------
 
 .. spec-goal:: Describe the goal
    :id: goal
@@ -56,7 +56,7 @@ Motivation
    Why it is out of scope.
 
 Approaches & trade-offs
-=======================
+-----------------------
 
 .. spec-approach:: Name the decision
    :id: approach
@@ -66,7 +66,7 @@ Approaches & trade-offs
    :status: proposed
 
 Step-by-step flow
-=================
+-----------------
 
 .. spec-flow:: Happy path
    :id: happy-path
@@ -85,7 +85,7 @@ Step-by-step flow
    :feedback: Show what to correct
 
 UML diagrams
-============
+------------
 
 .. spec-diagram:: Main sequence
    :id: sequence
@@ -96,7 +96,7 @@ UML diagrams
      System-->>User: result
 
 Edge cases and concessions
-==========================
+--------------------------
 
 .. spec-concession:: Describe an edge case
    :id: edge-case
@@ -106,14 +106,14 @@ Edge cases and concessions
    What we accept and why.
 
 Open questions
-==============
+--------------
 
 .. open-question:: What is still unknown?
    :id: question
    :status: open
 
 Glossary / references
-=====================
+---------------------
 
 .. spec-term:: Term
 

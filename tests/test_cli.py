@@ -61,6 +61,32 @@ def test_new_specs_in_rst_and_md_build_without_a_warning(project):
     assert specs[1]["owners"] == ["alice"]
 
 
+TEMPLATE_SECTIONS = [
+    "Background",
+    "Motivation",
+    "Approaches & trade-offs",
+    "Step-by-step flow",
+    "UML diagrams",
+    "Edge cases and concessions",
+    "Open questions",
+    "Glossary / references",
+]
+
+
+@pytest.mark.parametrize(("name", "title"), [("pay-001", "PAY-001: Payment retries"),
+                                             ("auth-002", "AUTH-002: Session tokens")])  # fmt: skip
+def test_new_template_sections_nest_under_the_spec_title(project, name, title):
+    """One top-level heading per spec; the template's sections are its subsections, so the
+    toctree lists the spec once, with the sections beneath it."""
+    app = build(project)
+    page = helpers.html(app, f"specs/{name}")
+    assert [helpers.text_of(h).rstrip("¶ ") for h in page.select("h1")] == [title]
+    assert [helpers.text_of(h).rstrip("¶ ") for h in page.select("h2")] == TEMPLATE_SECTIONS
+    toc = helpers.html(app, "index").select_one("div.toctree-wrapper")
+    top = [helpers.text_of(a) for a in toc.select("li.toctree-l1 > a")]
+    assert top == ["PAY-001: Payment retries", "AUTH-002: Session tokens"]
+
+
 def test_new_refuses_to_overwrite(project, capsys):
     before = (project / "specs" / "pay-001.rst").read_text(encoding="utf-8")
     assert main(["new", "Other", "--id", "PAY-001", "--dir", str(project / "specs")]) == 1
@@ -183,7 +209,16 @@ def test_every_command_has_help(command, capsys):
     with pytest.raises(SystemExit) as exit_:
         main([*command, "--help"])
     assert exit_.value.code == 0
-    assert "usage: sphinx-spec" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "usage: sphinx-spec" in out
+    assert "``" not in out  # plain text, not reStructuredText
+
+
+def test_help_names_the_exit_codes(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "exit codes: 0 success; 1 the check found warnings" in out
 
 
 def test_check_reports_progress_on_standard_error(project, capsys):
