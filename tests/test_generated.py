@@ -802,12 +802,16 @@ class Writer:
 
     # reStructuredText
 
-    def rst_inline(self, part) -> str:
+    def inline(self, part, role_syntax: str) -> str:
+        """A text part, or a role written with *role_syntax* (``:{}:`` or ``{{{}}}``)."""
         if isinstance(part, Role):
             target = self.val(part.target)
             text = f"{self.val(part.title)} <{target}>" if part.title is not None else target
-            return f":{part.role}:`{text}`"
+            return role_syntax.format(part.role) + f"`{text}`"
         return self.val(part) if isinstance(part, tuple) else part
+
+    def rst_inline(self, part) -> str:
+        return self.inline(part, ":{}:")
 
     def rst(self, node) -> list[str]:
         if isinstance(node, Para):
@@ -884,11 +888,7 @@ class Writer:
     # MyST Markdown
 
     def md_inline(self, part) -> str:
-        if isinstance(part, Role):
-            target = self.val(part.target)
-            text = f"{self.val(part.title)} <{target}>" if part.title is not None else target
-            return f"{{{part.role}}}`{text}`"
-        return self.val(part) if isinstance(part, tuple) else part
+        return self.inline(part, "{{{}}}")
 
     def yaml(self, v: Val) -> str:
         """A YAML double-quoted string (JSON's escapes of astral characters are surrogates)."""
