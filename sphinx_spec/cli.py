@@ -304,7 +304,26 @@ def matches(record: dict[str, Any], args: argparse.Namespace) -> bool:
         return False
     if args.owner is not None and not owned_by(record, args.owner.strip()):
         return False
+    if not all(has_field(record, name, values) for name, values in args.field or ()):
+        return False
     return args.tags is None or wants(split_list(args.tags), *record.get("tags", []))
+
+
+def field_filter(text: str) -> tuple[str, tuple[str, ...]]:
+    """``--field NAME=VALUE[,VALUE…]``: a custom field and the values any of which matches."""
+    name, equals, values = text.partition("=")
+    if not equals or not name.strip() or not split_list(values):
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE (e.g. milestone=v1.30)")
+    return name.strip().casefold(), split_list(values)
+
+
+def has_field(record: dict[str, Any], name: str, wanted: tuple[str, ...]) -> bool:
+    """Whether custom field *name* (an object's, else its spec's) holds one of *wanted*."""
+    from sphinx_spec.views.query import wants
+
+    value = record.get("fields", {}).get(name, "")
+    values = value if isinstance(value, list) else [value] if value else []
+    return bool(values) and wants(wanted, *values)
 
 
 def owned_by(record: dict[str, Any], owner: str) -> bool:
@@ -336,7 +355,12 @@ def cmd_query(args: argparse.Namespace) -> int:
     specs = {spec["id"]: spec for spec in data["specs"]}
     records = [{**spec, "kind": "spec", "spec_id": spec["id"]} for spec in data["specs"]]
     records += [
-        {**obj, "tags": specs.get(obj["spec_id"], {}).get("tags", [])} for obj in data["objects"]
+        {
+            **obj,
+            "tags": specs.get(obj["spec_id"], {}).get("tags", []),
+            "fields": {**specs.get(obj["spec_id"], {}).get("fields", {}), **obj.get("fields", {})},
+        }
+        for obj in data["objects"]
     ]
     found = [record for record in records if matches(record, args)]
     if args.json:
@@ -418,6 +442,9 @@ def parser() -> argparse.ArgumentParser:
     query.add_argument("--spec", help="spec id")
     query.add_argument("--tags", help="comma-separated; any matches")
     query.add_argument("--blocking", action="store_true")
+    query.add_argument("--field", action="append", type=field_filter, metavar="NAME=VALUE",
+                       help="a custom field (spec_fields) holds VALUE (comma-separated: "
+                            "any matches); objects have their spec's too; repeatable")  # fmt: skip
     query.add_argument("--json", action="store_true", help="print JSON instead of a table")
     query.set_defaults(run=cmd_query)
     return main

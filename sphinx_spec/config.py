@@ -20,7 +20,15 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from sphinx_spec.checks import CheckSettings
-from sphinx_spec.model import KINDS_BY_DIRECTIVE, SPEC_STATUSES, parse_date
+from sphinx_spec.model import (
+    FIELD_NAME_PATTERN,
+    FIELD_TYPES,
+    KINDS_BY_DIRECTIVE,
+    SPEC_KIND,
+    SPEC_STATUSES,
+    CustomField,
+    parse_date,
+)
 from sphinx_spec.report import warn
 
 #: How much of a wrong value a warning quotes.
@@ -72,6 +80,16 @@ def statuses_value(value: Any) -> list[str]:
 
 def required_value(value: Any) -> list[str]:
     return string_list(value, "directive names")
+
+
+def fields_value(value: Any) -> list[Any]:
+    """A list of entries, each checked (and dropped if wrong) by :func:`custom_fields`."""
+    if not isinstance(value, (list, tuple)):
+        raise WrongValue(
+            f"is {kind_of(value)}, not a list of fields such as "
+            "{'name': 'milestone', 'directives': ['spec'], 'type': 'text'}"
+        )
+    return list(value)
 
 
 def import_value(value: Any) -> Any:
@@ -138,6 +156,7 @@ SETTINGS = (
     Setting("spec_import", [], "env", (list, tuple, str), "import", import_value),
     Setting("spec_import_timeout", 10, "", (int, float), "import", timeout_value),
     Setting("spec_today", "", "env", (str, datetime.date), "option", today_value),
+    Setting("spec_fields", [], "env", (list, tuple), "option", fields_value),
 )
 
 
@@ -161,6 +180,7 @@ def validate_config(app: Sphinx, config: Config) -> None:
             checked = setting.default
         setattr(config, setting.name, checked)
     config.spec_required = known_directives(app, config.spec_required)
+    config.spec_fields = custom_fields(app, config.spec_fields)
 
 
 def known_directives(app: Sphinx, required: list[str]) -> list[str]:
@@ -174,6 +194,85 @@ def known_directives(app: Sphinx, required: list[str]) -> list[str]:
             config_location(app, "spec_required"),
         )
     return [name for name in required if name in KINDS_BY_DIRECTIVE]
+
+
+FIELD_KEYS = {"name", "directives", "type"}
+FIELD_TYPE_WORDS = "'text', 'list', 'date' or a list of allowed values"
+
+
+def custom_fields(app: Sphinx, entries: list[Any]) -> list[CustomField]:
+    """The valid ``spec_fields`` entries; each wrong one warns at its line and is dropped."""
+    reserved = reserved_options()
+    kept: list[CustomField] = []
+    for entry in entries:
+        name = entry.get("name") if isinstance(entry, dict) else None
+        try:
+            field = custom_field(entry, reserved)
+            if any(field.name == other.name for other in kept):
+                raise WrongValue(f"declares {field.name!r} twice")
+        except WrongValue as problem:
+            item = name if isinstance(name, str) else ""
+            warn(
+                f"spec_fields entry {quoted(entry)} {problem}; the entry is ignored",
+                "option",
+                config_location(app, "spec_fields", item),
+            )
+            continue
+        kept.append(field)
+    return kept
+
+
+def custom_field(entry: Any, reserved: dict[str, set[str]]) -> CustomField:
+    """One ``spec_fields`` entry, or :class:`WrongValue` saying what was expected."""
+    if not isinstance(entry, dict) or set(entry) - FIELD_KEYS or "name" not in entry:
+        raise WrongValue("is not a dict with the keys 'name', 'directives' and 'type'")
+    name = entry["name"]
+    if not isinstance(name, str) or not FIELD_NAME_PATTERN.match(name):
+        raise WrongValue("has no valid name (lower-case letters, digits and '-', a letter first)")
+    known = [SPEC_KIND, *KINDS_BY_DIRECTIVE]
+    directives = entry.get("directives", [SPEC_KIND])
+    directives = [directives] if isinstance(directives, str) else directives
+    if not isinstance(directives, (list, tuple)) or not directives:
+        raise WrongValue(f"has no 'directives' list (known: {', '.join(known)})")
+    unknown = [str(d) for d in directives if d not in known]
+    if unknown:
+        raise WrongValue(
+            f"names unknown directives {', '.join(unknown)} (known: {', '.join(known)})"
+        )
+    clashes = sorted(d for d in directives if name in reserved.get(d, set()))
+    if clashes or name in reserved["views"]:
+        where = ", ".join(clashes) or "the views"
+        raise WrongValue(f"clashes with a built-in option or column of {where}")
+    kind, choices = field_type(entry.get("type", "text"))
+    return CustomField(name, tuple(dict.fromkeys(directives)), kind, choices)
+
+
+def field_type(value: Any) -> tuple[str, tuple[str, ...]]:
+    """``(type, choices)`` of a field's ``type``: a type name or a list of allowed values."""
+    if isinstance(value, str) and value in FIELD_TYPES:
+        return value, ()
+    if isinstance(value, (list, tuple)) and value:
+        try:
+            return "choice", tuple(dict.fromkeys(string_list(value, "allowed values")))
+        except WrongValue:
+            pass
+    raise WrongValue(f"has type {quoted(value)}; expected {FIELD_TYPE_WORDS}")
+
+
+def reserved_options() -> dict[str, set[str]]:
+    """The built-in option names per directive, and the views' options and column keys."""
+    from sphinx_spec.directives.objects import DIRECTIVE_CLASSES
+    from sphinx_spec.directives.spec import SpecDirective
+    from sphinx_spec.views.directive import reserved_view_names
+
+    reserved = {
+        directive.directive: set(DIRECTIVE_CLASSES[directive.name].option_spec)
+        for directive in KINDS_BY_DIRECTIVE.values()
+        if directive.name in DIRECTIVE_CLASSES
+    }
+    reserved[SPEC_KIND] = set(SpecDirective.option_spec)
+    reserved["views"] = reserved_view_names()
+    return reserved
 
 
 def setup_config(app: Sphinx) -> None:

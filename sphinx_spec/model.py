@@ -34,6 +34,35 @@ SETTLED_STATUSES = ("accepted", "implemented")
 
 ID_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*\Z")
 DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+#: what a custom field (``spec_fields``) may be called: lower-case, as directive options are
+FIELD_NAME_PATTERN = re.compile(r"[a-z][a-z0-9-]*\Z")
+#: the types of a custom field besides a list of allowed values
+FIELD_TYPES = ("text", "list", "date")
+
+#: the values of a record's custom fields, in declaration order: a string, or a tuple (lists)
+FieldValues = tuple[tuple[str, "str | tuple[str, ...]"], ...]
+
+
+class CustomField(NamedTuple):
+    """One ``spec_fields`` entry: an extra option of some directives, and its type.
+
+    *type* is ``text``, ``list``, ``date`` or ``choice`` (then *choices* holds the values).
+    """
+
+    name: str
+    directives: tuple[str, ...]
+    type: str
+    choices: tuple[str, ...] = ()
+
+
+def field_value(values: FieldValues, name: str) -> str | tuple[str, ...]:
+    """The value of custom field *name* in *values* ("" when not given)."""
+    return next((value for key, value in values if key == name), "")
+
+
+def field_text(value: str | tuple[str, ...]) -> str:
+    """A custom field's value as text: a list's items comma-separated."""
+    return value if isinstance(value, str) else ", ".join(value)
 
 
 def is_valid_id(value: str) -> bool:
@@ -115,6 +144,8 @@ class Spec(Located):
     supersedes: tuple[str, ...] = ()
     depends_on: tuple[str, ...] = ()
     summary: str = ""
+    #: the custom fields (``spec_fields``) written for it
+    fields: FieldValues = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -128,6 +159,8 @@ class SpecObject(Located):
     spec_id: str = ""
     id_explicit: bool = True
     text: str = ""
+    #: the custom fields (``spec_fields``) written for it
+    fields: FieldValues = ()
 
     @property
     def full_id(self) -> str:
@@ -310,6 +343,15 @@ class ViewQuery(Located):
     owners: tuple[str, ...] = ()
     flows: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
+    #: custom field filters: (field name, wanted values); any value matches
+    fields: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: the custom fields that apply to the view's objects (the others are the spec's)
+    object_fields: tuple[str, ...] = ()
+    #: the column keys to show, in order (empty: the view's default columns)
+    columns: tuple[str, ...] = ()
+    #: the column key to sort by ("": the default order), and whether descending
+    sort: str = ""
+    descending: bool = False
 
     def spec_ids(self, current: Spec | None) -> set[str]:
         """The ``:spec:`` filter with ``current`` replaced by this document's spec."""

@@ -60,6 +60,11 @@ def record_fields(record: Located) -> dict[str, Any]:
         if name not in PRIVATE_FIELDS
     }
     fields["line"] = fields.pop("lineno")
+    if "fields" in fields:  # custom fields: an object of name → string or list of strings
+        fields["fields"] = {
+            name: list(value) if isinstance(value, tuple) else value
+            for name, value in record.fields  # type: ignore[attr-defined]
+        }
     return fields
 
 
@@ -221,11 +226,28 @@ def parse(data: bytes) -> dict[str, Any]:
 
 def record_values(cls: type[Spec | SpecObject], entry: dict[str, Any]) -> dict[str, Any]:
     names = {field.name for field in dataclasses.fields(cls)} - LOCATED_FIELDS - {"id_explicit"}
-    return {
+    values = {
         name: tuple(entry[name]) if isinstance(entry[name], list) else entry[name]
-        for name in names
+        for name in names - {"fields"}
         if name in entry
     }
+    values["fields"] = field_values(entry.get("fields"))
+    return values
+
+
+def field_values(written: Any) -> tuple[tuple[str, str | tuple[str, ...]], ...]:
+    """Custom fields read back: strings and lists of strings by name; other shapes dropped."""
+    if not isinstance(written, dict):
+        return ()
+    return tuple(
+        (name, tuple(value) if isinstance(value, list) else value)
+        for name, value in written.items()
+        if isinstance(name, str)
+        and (
+            isinstance(value, str)
+            or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+        )
+    )
 
 
 def full_id_in_spec(value: str, spec_id: str, kind: str, known: set[tuple[str, str]]) -> str:

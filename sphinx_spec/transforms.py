@@ -16,7 +16,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinx_spec.builders import current_builder
 from sphinx_spec.index import ProjectIndex
-from sphinx_spec.model import Diagram, Spec
+from sphinx_spec.model import Diagram, Spec, field_text
 from sphinx_spec.nodes import fields, spec_card_details, spec_xref
 from sphinx_spec.store import store_of
 
@@ -70,6 +70,7 @@ def card_fields(spec: Spec, index: ProjectIndex, docname: str) -> list[nodes.fie
             (str(_("Tags")), ", ".join(spec.tags)),
             (str(_("Created")), spec.created),
             (str(_("Updated")), spec.updated),
+            *((name, field_text(value)) for name, value in spec.fields),
             (str(_("Supersedes")), spec_links(spec.supersedes, docname)),
             (
                 str(_("Superseded by")),

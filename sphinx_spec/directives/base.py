@@ -23,7 +23,16 @@ from docutils.parsers.rst import directives, states
 from sphinx.locale import get_translation
 from sphinx.util.docutils import SphinxDirective
 
-from sphinx_spec.model import Located, is_valid_id, parse_date, slugify, split_list
+from sphinx_spec.model import (
+    CustomField,
+    FieldValues,
+    Located,
+    field_text,
+    is_valid_id,
+    parse_date,
+    slugify,
+    split_list,
+)
 from sphinx_spec.report import warn
 
 _ = get_translation("sphinx_spec")
@@ -169,9 +178,10 @@ class SpecDirectiveBase(SphinxDirective):
                     f"option :{name}: is given {count} times; using the last value "
                     f"{self.text(name)!r}"
                 )
+        custom = self.custom_fields()
         for name in self.options:
-            if name not in self.option_spec:
-                known = ", ".join(f":{known}:" for known in self.option_spec)
+            if name not in self.option_spec and name not in custom:
+                known = ", ".join(f":{known}:" for known in [*self.option_spec, *custom])
                 self.warn_option(f"unknown option :{name}: (known: {known}); ignored")
         if self.content and not self.has_body:
             self.warn_option("takes no content; the content is ignored")
@@ -195,6 +205,29 @@ class SpecDirectiveBase(SphinxDirective):
 
     def render(self) -> list[nodes.Node]:
         raise NotImplementedError
+
+    def custom_fields(self) -> dict[str, CustomField]:
+        """The project's custom fields (``spec_fields``) that this directive takes, by name."""
+        declared: list[CustomField] = list(getattr(self.config, "spec_fields", []))
+        return {field.name: field for field in declared if self.name in field.directives}
+
+    def custom_values(self) -> FieldValues:
+        """The custom fields written here, checked like built-in options; empty ones left out."""
+        values = []
+        for name, field in self.custom_fields().items():
+            value = self.custom_value(field) if name in self.options else ""
+            if value:
+                values.append((name, value))
+        return tuple(values)
+
+    def custom_value(self, field: CustomField) -> str | tuple[str, ...]:
+        if field.type == "list":
+            return split_list(self.options.get(field.name))
+        if field.type == "date":
+            return self.date(field.name)
+        if field.type == "choice":
+            return self.choice(field.name, field.choices, "")
+        return self.text(field.name)
 
     def replace_surrogates(self) -> None:
         """Lone surrogates become U+FFFD, with a warning (MyST reads ``"\\ud83d"`` as one).
@@ -301,6 +334,11 @@ class SpecDirectiveBase(SphinxDirective):
 def plain_text(body: list[nodes.Node]) -> str:
     """The body's text on one line, for exports and comparisons."""
     return " ".join(" ".join(node.astext() for node in body).split())
+
+
+def custom_rows(values: FieldValues) -> list[tuple[str, str]]:
+    """Field-list rows of a record's custom fields, labelled with the fields' names."""
+    return [(name, field_text(value)) for name, value in values]
 
 
 def object_container(kind: str, *children: nodes.Node) -> nodes.container:

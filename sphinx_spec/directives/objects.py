@@ -15,6 +15,7 @@ from sphinx_spec.directives.base import (
     OptionSpec,
     SpecDirectiveBase,
     _,
+    custom_rows,
     object_container,
     plain_text,
     title_line,
@@ -77,13 +78,14 @@ class ObjectDirective(SpecDirectiveBase):
             title=self.title or local_id,
             id_explicit=explicit,
             text=plain_text(body),
+            fields=self.custom_values(),
             **self.placement(),
             **self.record_fields(body),
         )
         node = object_container(
             record.kind,
             title_line(self.label(record), record.title),
-            *fields(self.rows(record)),
+            *fields([*self.rows(record), *custom_rows(record.fields)]),
             *body,
         )
         self.set_source_info(node)

@@ -57,6 +57,7 @@ class SpecDirective(SpecDirectiveBase):
             supersedes=self.ids("supersedes"),
             depends_on=self.ids("depends-on"),
             summary=plain_text(body),
+            fields=self.custom_values(),
             **self.placement(),
         )
 

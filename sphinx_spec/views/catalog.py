@@ -7,9 +7,10 @@ order, glossary terms alphabetically.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from sphinx.locale import get_translation
 
@@ -27,6 +28,8 @@ from sphinx_spec.model import (
     Spec,
     SpecObject,
     Term,
+    field_text,
+    field_value,
 )
 from sphinx_spec.views.query import (
     Cell,
@@ -79,6 +82,56 @@ class ViewResult:
                 yield from (link for link in cell if isinstance(link, Link))
 
 
+class Column(NamedTuple):
+    """A column of a view: its key (``:columns:``, ``:sort:``), header and relative width."""
+
+    key: str
+    header: str
+    width: int
+
+
+#: the relative width of a custom field's column
+FIELD_WIDTH = 12
+#: a cell a sort compares as a number
+NUMBER = re.compile(r"-?[0-9]+\Z")
+
+#: a row, with the spec and object (``None`` for a spec's own row) it shows
+Shown = tuple[Row, Spec, SpecObject | None]
+
+
+def cell_text(cell: Cell) -> str:
+    if isinstance(cell, (Text, Link)):
+        return cell.text
+    return ", ".join(link.text for link in cell)
+
+
+def sort_key(cell: Cell) -> tuple[int, int, str] | None:
+    """Numbers by value, then text by its letters; ``None`` for an empty cell (sorted last)."""
+    text = cell_text(cell).strip()
+    if not text:
+        return None
+    return (0, int(text), "") if NUMBER.match(text) else (1, 0, text.casefold())
+
+
+def as_values(value: str | tuple[str, ...]) -> tuple[str, ...]:
+    return value if isinstance(value, tuple) else ((value,) if value else ())
+
+
+def field_filters(query: ViewQuery, on_object: bool) -> list[tuple[str, tuple[str, ...]]]:
+    """The custom field filters that test the objects (or, else, their specs)."""
+    return [
+        (name, values)
+        for name, values in query.fields
+        if (name in query.object_fields) == on_object
+    ]
+
+
+def wants_fields(filters: list[tuple[str, tuple[str, ...]]], record: Spec | SpecObject) -> bool:
+    return all(
+        wants(wanted, *as_values(field_value(record.fields, name))) for name, wanted in filters
+    )
+
+
 def spec_link(spec: Spec, text: str | None = None) -> Link:
     """A link to *spec*; an imported spec's text names its project."""
     text = spec.id if text is None else text
@@ -94,8 +147,8 @@ class View:
 
     name: ClassVar[str]
     empty_note: ClassVar[str]
-    columns: ClassVar[tuple[str, ...]]
-    widths: ClassVar[tuple[int, ...]]
+    #: the built-in columns, in the default order; ``row`` gives their cells in this order
+    columns: ClassVar[tuple[Column, ...]]
     kind: ClassVar[str] = ""
     #: allowed ``:status:`` values (``None``: the project's spec statuses)
     statuses: ClassVar[tuple[str, ...] | None] = None
@@ -104,8 +157,47 @@ class View:
     own_owner: ClassVar[bool] = False
 
     def result(self, index: ProjectIndex, query: ViewQuery) -> ViewResult:
-        rows = tuple(self.row(index, spec, obj) for spec, obj in self.selected(index, query))
-        return ViewResult((Section(None, rows),))
+        selected = self.selected(index, query)
+        rows = [(self.row(index, spec, obj), spec, obj) for spec, obj in selected]
+        return ViewResult((Section(None, self.shaped(query, rows)),))
+
+    def keys(self, query: ViewQuery) -> tuple[str, ...]:
+        """The column keys shown, in order: ``:columns:``, else the built-in columns."""
+        return query.columns or tuple(column.key for column in self.columns)
+
+    def layout(self, query: ViewQuery) -> list[tuple[str, int]]:
+        """Each shown column's header and width; a custom field's header is its name."""
+        builtin = {column.key: column for column in self.columns}
+        return [
+            (str(builtin[key].header), builtin[key].width) if key in builtin else (key, FIELD_WIDTH)
+            for key in self.keys(query)
+        ]
+
+    def cell(self, query: ViewQuery, key: str, shown: Shown) -> Cell:
+        """The cell of column *key*: a built-in one from the row, else a custom field's value."""
+        row, spec, obj = shown
+        for position, column in enumerate(self.columns):
+            if column.key == key:
+                return row[position]
+        owner = obj if obj is not None and key in query.object_fields else spec
+        return Text(field_text(field_value(owner.fields, key)))
+
+    def shaped(self, query: ViewQuery, rows: Sequence[Shown]) -> tuple[Row, ...]:
+        """The rows in ``:sort:`` order, with the ``:columns:`` cells."""
+        keys = self.keys(query)
+        return tuple(
+            tuple(self.cell(query, key, shown) for key in keys)
+            for shown in self.ordered(query, rows)
+        )
+
+    def ordered(self, query: ViewQuery, rows: Sequence[Shown]) -> list[Shown]:
+        """Sorted by the ``:sort:`` column, empty cells last; ties keep the default order."""
+        if not query.sort:
+            return list(rows)
+        keyed = [(sort_key(self.cell(query, query.sort, shown)), shown) for shown in rows]
+        filled = [item for item in keyed if item[0] is not None]
+        filled.sort(key=lambda item: item[0], reverse=query.descending)  # type: ignore[arg-type,return-value]
+        return [shown for _key, shown in filled] + [shown for key, shown in keyed if key is None]
 
     def row(self, index: ProjectIndex, spec: Spec, obj: SpecObject) -> Row:
         raise NotImplementedError
@@ -121,13 +213,16 @@ class View:
                 continue
             if not self.own_owner and not wants(query.owners, *spec.owners):
                 continue
+            if not wants_fields(field_filters(query, on_object=False), spec):
+                continue
             yield spec
 
     def selected(self, index: ProjectIndex, query: ViewQuery) -> Iterator[tuple[Spec, SpecObject]]:
         """The view's objects that pass every filter, spec by spec, in document order."""
+        on_object = field_filters(query, on_object=True)
         for spec in self.specs(index, query):
             for obj in index.objects_of(spec.id, self.kind):
-                if self.keeps(obj, query, index):
+                if self.keeps(obj, query, index) and wants_fields(on_object, obj):
                     yield spec, obj
 
     def keeps(self, obj: SpecObject, query: ViewQuery, index: ProjectIndex) -> bool:
@@ -142,14 +237,19 @@ class ProjectIndexView(View):
     name = "spec-index"
     empty_note = _("No matching specs.")
     columns = (
-        _("ID"), _("Title"), _("Status"), _("Owners"), _("Tags"),
-        _("Open questions"), _("Blocking"), _("Updated"),
-    )  # fmt: skip
-    widths = (10, 22, 10, 14, 14, 10, 10, 10)
+        Column("id", _("ID"), 10),
+        Column("title", _("Title"), 22),
+        Column("status", _("Status"), 10),
+        Column("owners", _("Owners"), 14),
+        Column("tags", _("Tags"), 14),
+        Column("open-questions", _("Open questions"), 10),
+        Column("blocking", _("Blocking"), 10),
+        Column("updated", _("Updated"), 10),
+    )
 
     def result(self, index: ProjectIndex, query: ViewQuery) -> ViewResult:
-        rows = tuple(self.spec_row(index, spec) for spec in self.specs(index, query))
-        return ViewResult((Section(None, rows),))
+        rows = [(self.spec_row(index, spec), spec, None) for spec in self.specs(index, query)]
+        return ViewResult((Section(None, self.shaped(query, rows)),))
 
     def spec_row(self, index: ProjectIndex, spec: Spec) -> Row:
         counts = index.counts_for(spec.id)
@@ -169,8 +269,14 @@ class TradeoffsView(View):
     name = "spec-tradeoffs"
     empty_note = _("No matching approaches.")
     kind = Approach.kind
-    columns = (_("Approach"), _("Decision"), _("Rationale"), _("Impact"), _("Status"), _("Spec"))
-    widths = (16, 20, 22, 22, 10, 10)
+    columns = (
+        Column("approach", _("Approach"), 16),
+        Column("decision", _("Decision"), 20),
+        Column("rationale", _("Rationale"), 22),
+        Column("impact", _("Impact"), 22),
+        Column("status", _("Status"), 10),
+        Column("spec", _("Spec"), 10),
+    )
     statuses = APPROACH_STATUSES
     own_status = True
 
@@ -190,8 +296,13 @@ class GoalsView(View):
     name = "spec-goals"
     empty_note = _("No matching goals.")
     kind = Goal.kind
-    columns = (_("Goal"), _("Metric"), _("Baseline"), _("Target"), _("Spec"))
-    widths = (26, 26, 14, 14, 10)
+    columns = (
+        Column("goal", _("Goal"), 26),
+        Column("metric", _("Metric"), 26),
+        Column("baseline", _("Baseline"), 14),
+        Column("target", _("Target"), 14),
+        Column("spec", _("Spec"), 10),
+    )
 
     def row(self, index: ProjectIndex, spec: Spec, obj: SpecObject) -> Row:
         assert isinstance(obj, Goal)
@@ -218,14 +329,13 @@ class ErrorPathsView(View):
     empty_note = _("No matching error paths.")
     kind = ErrorPath.kind
     columns = (
-        _("#"),
-        _("Condition"),
-        _("System action"),
-        _("User feedback"),
-        _("Flow / step"),
-        _("Spec"),
+        Column("id", _("#"), 6),
+        Column("condition", _("Condition"), 22),
+        Column("action", _("System action"), 22),
+        Column("feedback", _("User feedback"), 22),
+        Column("flow", _("Flow / step"), 16),
+        Column("spec", _("Spec"), 10),
     )
-    widths = (6, 22, 22, 22, 16, 10)
 
     def keeps(self, obj: SpecObject, query: ViewQuery, index: ProjectIndex) -> bool:
         if not query.flows:
@@ -258,8 +368,14 @@ class OpenQuestionsView(View):
     name = "open-questions"
     empty_note = _("No matching open questions.")
     kind = OpenQuestion.kind
-    columns = (_("Question"), _("Status"), _("Owner"), _("Due"), _("Blocking"), _("Answer"))
-    widths = (30, 10, 12, 12, 10, 26)
+    columns = (
+        Column("question", _("Question"), 30),
+        Column("status", _("Status"), 10),
+        Column("owner", _("Owner"), 12),
+        Column("due", _("Due"), 12),
+        Column("blocking", _("Blocking"), 10),
+        Column("answer", _("Answer"), 26),
+    )
     statuses = QUESTION_STATUSES
     own_status = True
     own_owner = True
@@ -274,7 +390,7 @@ class OpenQuestionsView(View):
         sections = tuple(
             Section(
                 spec_link(specs[spec_id], f"{spec_id}: {specs[spec_id].title}"),
-                tuple(map(self.row_of, questions)),
+                self.shaped(query, [(self.row_of(q), specs[spec_id], q) for q in questions]),
             )
             for spec_id, questions in grouped.items()
         )
@@ -303,8 +419,13 @@ class ConcessionsView(View):
     name = "spec-concessions"
     empty_note = _("No matching concessions.")
     kind = Concession.kind
-    columns = (_("Concession"), _("Kind"), _("Severity"), _("Owner"), _("Spec"))
-    widths = (34, 16, 12, 14, 12)
+    columns = (
+        Column("concession", _("Concession"), 34),
+        Column("kind", _("Kind"), 16),
+        Column("severity", _("Severity"), 12),
+        Column("owner", _("Owner"), 14),
+        Column("spec", _("Spec"), 12),
+    )
     own_owner = True
 
     def keeps(self, obj: SpecObject, query: ViewQuery, index: ProjectIndex) -> bool:
@@ -326,21 +447,27 @@ class GlossaryView(View):
     name = "spec-glossary"
     empty_note = _("No matching terms.")
     kind = Term.kind
-    columns = (_("Term"), _("Definition"), _("Aliases"), _("Defined in"))
-    widths = (18, 46, 16, 20)
+    columns = (
+        Column("term", _("Term"), 18),
+        Column("definition", _("Definition"), 46),
+        Column("aliases", _("Aliases"), 16),
+        Column("defined-in", _("Defined in"), 20),
+    )
 
     def result(self, index: ProjectIndex, query: ViewQuery) -> ViewResult:
         merged: dict[str, list[Term]] = {}
         for _spec, obj in self.selected(index, query):
             assert isinstance(obj, Term)
             merged.setdefault(obj.title.casefold(), []).append(obj)
-        rows = tuple(self.merged_row(index, merged[name]) for name in sorted(merged))
-        return ViewResult((Section(None, rows),))
+        rows: list[Shown] = []
+        for name in sorted(merged):
+            first = first_definition(index, merged[name])
+            rows.append((self.merged_row(index, merged[name]), index.specs[first.spec_id], first))
+        return ViewResult((Section(None, self.shaped(query, rows)),))
 
     def merged_row(self, index: ProjectIndex, terms: list[Term]) -> Row:
         """One row per term name: this project's definition first, else the first by spec id."""
-        order = {id(term): n for n, term in enumerate(index.definitions(terms[0].title))}
-        first = min(terms, key=lambda term: order.get(id(term), len(order)))
+        first = first_definition(index, terms)
         aliases: dict[str, str] = {}
         for alias in (alias for term in terms for alias in term.aliases):
             aliases.setdefault(alias.casefold(), alias)
@@ -349,19 +476,31 @@ class GlossaryView(View):
         return (object_link(first), Text(first.text), Text(", ".join(aliases.values())), defined_in)
 
 
-class GraphView(View):
-    """Every selected spec with its supersedes and depends-on links, for a Mermaid flowchart."""
+def first_definition(index: ProjectIndex, terms: list[Term]) -> Term:
+    """The term whose definition a merged glossary row shows."""
+    order = {id(term): n for n, term in enumerate(index.definitions(terms[0].title))}
+    return min(terms, key=lambda term: order.get(id(term), len(order)))
+
+
+class GraphView(ProjectIndexView):
+    """Every selected spec with its supersedes and depends-on links, for a Mermaid flowchart.
+
+    It takes the project index's column keys: ``:columns:`` are the parts of each
+    node's label (default ``id: title``), ``:sort:`` orders the nodes and their list.
+    """
 
     name = "spec-graph"
     empty_note = _("No matching specs.")
-    columns = (_("Spec"),)
-    widths = (100,)
 
     def result(self, index: ProjectIndex, query: ViewQuery) -> ViewResult:
-        specs = list(self.specs(index, query))
+        shown = self.ordered(
+            query, [(self.spec_row(index, spec), spec, None) for spec in self.specs(index, query)]
+        )
+        specs = [spec for _row, spec, _obj in shown]
+        labels = {item[1].id: self.label(query, item) for item in shown}
         node_ids = {spec.id: f"s{n}" for n, spec in enumerate(specs)}
         nodes = tuple(
-            GraphNode(node_ids[spec.id], spec_link(spec, f"{spec.id}: {spec.title}"), spec.status)
+            GraphNode(node_ids[spec.id], spec_link(spec, labels[spec.id]), spec.status)
             for spec in specs
         )
         edges = tuple(
@@ -375,6 +514,14 @@ class GraphView(View):
             if target in node_ids and target != spec.id
         )
         return ViewResult((), graph=SpecGraph(nodes, edges))
+
+    def label(self, query: ViewQuery, shown: Shown) -> str:
+        """``id: title``, or the ``:columns:`` cells that are not empty, joined by `` · ``."""
+        spec = shown[1]
+        if not query.columns:
+            return f"{spec.id}: {spec.title}"
+        parts = (cell_text(self.cell(query, key, shown)) for key in query.columns)
+        return " · ".join(part for part in parts if part) or spec.id
 
 
 VIEWS: dict[str, View] = {

@@ -13,12 +13,21 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from sphinx_spec.directives.base import OptionSpec, SpecDirectiveBase
-from sphinx_spec.model import CONCESSION_KINDS, is_valid_id, split_list
+from sphinx_spec.model import (
+    CONCESSION_KINDS,
+    KINDS,
+    SPEC_KIND,
+    CustomField,
+    is_valid_id,
+    parse_date,
+    split_list,
+)
 from sphinx_spec.nodes import spec_view
 from sphinx_spec.views.catalog import VIEWS, View
 from sphinx_spec.views.query import CURRENT, NO_MATCH, ViewQuery
 
-COMMON_OPTIONS = ("spec", "status", "tags", "owner")
+COMMON_OPTIONS = ("spec", "status", "tags", "owner", "columns", "sort")
+SORT_ORDERS = ("asc", "desc")
 
 
 class ViewDirective(SpecDirectiveBase):
@@ -40,11 +49,78 @@ class ViewDirective(SpecDirectiveBase):
             owners=split_list(self.options.get("owner")),
             flows=self.flow_ids() if "flow" in self.option_spec else (),
             kinds=self.allowed("kind", CONCESSION_KINDS) if "kind" in self.option_spec else (),
+            fields=self.field_filters(),
+            object_fields=tuple(self.object_fields()),
+            columns=self.column_keys(),
+            **self.sort_order(),
             **self.placement(),
         )
         placeholder = spec_view("", query=query)
         self.set_source_info(placeholder)
         return [placeholder]
+
+    def object_fields(self) -> dict[str, CustomField]:
+        """The custom fields of the view's objects (declared for their directive)."""
+        declared: list[CustomField] = list(self.config.spec_fields)
+        directive = KINDS[self.view.kind].directive if self.view.kind else ""
+        return {field.name: field for field in declared if directive in field.directives}
+
+    def custom_fields(self) -> dict[str, CustomField]:
+        """The custom fields it filters by and shows: its objects', then their specs'."""
+        declared: list[CustomField] = list(self.config.spec_fields)
+        of_specs = {field.name: field for field in declared if SPEC_KIND in field.directives}
+        return {**of_specs, **self.object_fields()}
+
+    def field_filters(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """``:<field>: a, b``: each written custom field's values, checked by its type."""
+        filters = []
+        for name, field in self.custom_fields().items():
+            if name in self.options:
+                filters.append((name, self.field_filter(field)))
+        return tuple(filters)
+
+    def field_filter(self, field: CustomField) -> tuple[str, ...]:
+        if field.type == "choice":
+            return self.allowed(field.name, field.choices)
+        values = split_list(self.options.get(field.name))
+        if field.type == "date":
+            for value in values:
+                if parse_date(value) is None:
+                    self.warn_option(
+                        f":{field.name}: {value!r} is not a date (expected YYYY-MM-DD)"
+                    )
+            return tuple(v for v in values if parse_date(v)) or matches_nothing(values)
+        return values
+
+    def known_columns(self) -> tuple[str, ...]:
+        return (*(column.key for column in self.view.columns), *self.custom_fields())
+
+    def column_keys(self) -> tuple[str, ...]:
+        """``:columns:``: the known keys, in the order written; unknown ones warn."""
+        known = self.known_columns()
+        written = split_list(self.options.get("columns"))
+        for key in written:
+            if key.casefold() not in known:
+                self.warn_option(
+                    f"unknown column {key!r} in :columns: (known: {', '.join(known)}); ignored"
+                )
+        return tuple(dict.fromkeys(key.casefold() for key in written if key.casefold() in known))
+
+    def sort_order(self) -> dict[str, Any]:
+        """``:sort: <column> [asc|desc]``; an unknown column warns and keeps the default order."""
+        words = self.text("sort").casefold().split()
+        if not words:
+            return {}
+        known = self.known_columns()
+        if words[0] not in known or len(words) > 2:
+            self.warn_option(
+                f":sort: {self.text('sort')!r} is not a column and an order "
+                f"(columns: {', '.join(known)}; orders: asc, desc); using the default order"
+            )
+            return {}
+        if len(words) == 2 and words[1] not in SORT_ORDERS:
+            self.warn_option(f":sort: order {words[1]!r} is not asc or desc; sorting ascending")
+        return {"sort": words[0], "descending": words[1:] == ["desc"]}
 
     def spec_ids(self) -> tuple[str, ...]:
         values = split_list(self.options.get("spec"))
@@ -88,6 +164,12 @@ def view_directive(view: View, *extra_options: str) -> type[ViewDirective]:
 
 
 EXTRA_OPTIONS = {"error-paths": ("flow",), "spec-concessions": ("kind",)}
+
+
+def reserved_view_names() -> set[str]:
+    """Every view's option names and column keys, which a custom field cannot be called."""
+    options = {*COMMON_OPTIONS, *(name for extra in EXTRA_OPTIONS.values() for name in extra)}
+    return options | {column.key for view in VIEWS.values() for column in view.columns}
 
 
 def setup_view_directives(app: Sphinx) -> None:

@@ -62,14 +62,20 @@ NO_NESTED_TABLES = ("text", "man", "texinfo")
 LATEX_LONG_ROWS = 30
 
 
-def table(view: View, rows: tuple[Row, ...], docname: str, layout: str = TABLE) -> nodes.table:
+#: each shown column's header and relative width
+Columns = list[tuple[str, int]]
+
+
+def table(
+    view: View, rows: tuple[Row, ...], docname: str, layout: str, columns: Columns
+) -> nodes.table:
     """A table with a header row; ``longtable`` so that LaTeX can break it across pages.
 
     Nested in another table, it declares no widths and is no ``longtable``.
     """
-    group = nodes.tgroup(cols=len(view.columns))
-    group += [nodes.colspec(colwidth=width) for width in view.widths]
-    head = nodes.row("", *(entry([nodes.Text(str(name))]) for name in view.columns))
+    group = nodes.tgroup(cols=len(columns))
+    group += [nodes.colspec(colwidth=width) for _name, width in columns]
+    head = nodes.row("", *(entry([nodes.Text(name)]) for name, _width in columns))
     group += nodes.thead("", head)
     group += nodes.tbody(
         "", *(nodes.row("", *(entry(cell_nodes(c, docname)) for c in row)) for row in rows)
@@ -79,13 +85,15 @@ def table(view: View, rows: tuple[Row, ...], docname: str, layout: str = TABLE) 
     return nodes.table("", group, classes=classes)
 
 
-def row_list(view: View, rows: tuple[Row, ...], docname: str) -> nodes.bullet_list:
+def row_list(
+    view: View, rows: tuple[Row, ...], docname: str, columns: Columns
+) -> nodes.bullet_list:
     """The rows as a bulleted list, for where a table cannot go: ``first — Column: value · …``."""
     items = nodes.bullet_list(classes=["spec-view", f"spec-view-{view.name}", "spec-view-list"])
     for row in rows:
         paragraph = nodes.paragraph("", "", *cell_nodes(row[0], docname))
         separator = " — "
-        for column, cell in zip(view.columns[1:], row[1:], strict=True):
+        for (column, _width), cell in zip(columns[1:], row[1:], strict=True):
             shown = cell_nodes(cell, docname)
             if shown:
                 paragraph += [nodes.Text(f"{separator}{column}: "), *shown]
@@ -99,15 +107,16 @@ def entry(children: list[nodes.Node]) -> nodes.entry:
 
 
 def section_nodes(
-    view: View, section: Section, docname: str, layout: str = TABLE
+    view: View, section: Section, query: ViewQuery, layout: str = TABLE
 ) -> list[nodes.Node]:
     rendered: list[nodes.Node] = []
+    docname, columns = query.docname, view.layout(query)
     if section.heading is not None:
         rendered.append(nodes.rubric("", "", link_node(section.heading, docname)))
     if section.rows and layout == LIST:
-        rendered.append(row_list(view, section.rows, docname))
+        rendered.append(row_list(view, section.rows, docname, columns))
     elif section.rows:
-        rendered.append(table(view, section.rows, docname, layout))
+        rendered.append(table(view, section.rows, docname, layout, columns))
     return rendered
 
 
@@ -189,7 +198,7 @@ def render_view(
     if result.graph is not None:
         return [*rendered, *render_graph(result.graph, query, number, ids)]
     for section in result.sections:
-        rendered += section_nodes(view, section, query.docname, layout)
+        rendered += section_nodes(view, section, query, layout)
     rendered += listed_nodes(result, query.docname)
     return rendered
 
