@@ -154,7 +154,10 @@ OBJECT_GRAMMAR = {
     },
     "spec-term": {"id": "id", "aliases": "list"},
 }
-VIEW_COMMON = {"spec": "spec_filter", "status": "view_status", "tags": "tags", "owner": "owners"}
+VIEW_COMMON = {
+    "spec": "spec_filter", "status": "view_status", "tags": "tags", "owner": "owners",
+    "columns": "columns", "sort": "sort",
+}  # fmt: skip
 VIEW_GRAMMAR = {
     name: {**VIEW_COMMON, **{"error-paths": {"flow": "ids"}, "spec-concessions": {"kind": "kinds"}}
            .get(name, {})}
@@ -280,6 +283,8 @@ CHOICES = {
     "view_status": ["draft", "review", "accepted", "open", "answered", "chosen", "rejected",
                     "Open", "bogus"],
     "kinds": ["risk", "debt", "Risk", "edge-case", "bug"],
+    "columns": ["id, title", "status, ID", "title, bogus", "spec, decision, spec", "term", ","],
+    "sort": ["id", "updated desc", "title asc", "status up", "bogus", "id desc x", "DUE DESC"],
 }  # fmt: skip
 #: characters that Python's str.splitlines, and so docutils, reads as line breaks
 LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
