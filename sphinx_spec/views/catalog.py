@@ -99,10 +99,12 @@ NUMBER = re.compile(r"-?[0-9]+\Z")
 Shown = tuple[Row, Spec, SpecObject | None]
 
 
-def cell_text(cell: Cell) -> str:
-    if isinstance(cell, (Text, Link)):
-        return cell.text
-    return ", ".join(link.text for link in cell)
+def cell_text(cell: object) -> str:
+    """What a cell reads as: its text, or its links' texts comma-separated."""
+    text = getattr(cell, "text", None)
+    if isinstance(text, str):
+        return text
+    return ", ".join(cell_text(part) for part in cell) if isinstance(cell, tuple) else str(cell)
 
 
 def sort_key(cell: Cell) -> tuple[int, int, str] | None:
@@ -195,8 +197,8 @@ class View:
         if not query.sort:
             return list(rows)
         keyed = [(sort_key(self.cell(query, query.sort, shown)), shown) for shown in rows]
-        filled = [item for item in keyed if item[0] is not None]
-        filled.sort(key=lambda item: item[0], reverse=query.descending)  # type: ignore[arg-type,return-value]
+        filled = [(key, shown) for key, shown in keyed if key is not None]
+        filled.sort(key=lambda item: item[0], reverse=query.descending)
         return [shown for _key, shown in filled] + [shown for key, shown in keyed if key is None]
 
     def row(self, index: ProjectIndex, spec: Spec, obj: SpecObject) -> Row:
