@@ -100,6 +100,16 @@ class Located:
         return f"{self.source}:{self.lineno}" if self.source else (self.docname, self.lineno)
 
 
+class SpecLink(NamedTuple):
+    """One entry of a spec's ``:links:``: ``Title <url>``, or a bare id (*title* empty).
+
+    *target* is a URL, a spec id or another id (a ticket, an RFC), as written.
+    """
+
+    title: str
+    target: str
+
+
 @dataclass(frozen=True, kw_only=True)
 class Spec(Located):
     """One spec: the ``spec`` directive of a document."""
@@ -115,6 +125,7 @@ class Spec(Located):
     supersedes: tuple[str, ...] = ()
     depends_on: tuple[str, ...] = ()
     summary: str = ""
+    links: tuple[SpecLink, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
