@@ -353,3 +353,14 @@ def test_an_edited_title_updates_the_index_and_duplicates_get_none(tmp_path):
     assert "Shutdown inhibitor (approach in KEP-2000)" in entries
     assert "Readiness inhibitor (approach in KEP-2000)" not in entries
     assert not [entry for entry in entries if entry.startswith("Again")]
+
+
+def test_a_card_link_to_a_spec_follows_the_spec_on_an_incremental_build(tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src)
+    build(src, "html")
+    (src / "kep1000.rst").rename(src / "drain.rst")
+    index = src / "index.rst"
+    index.write_text(index.read_text(encoding="utf-8").replace("kep1000", "drain"), "utf-8")
+    app = build(src, "html")
+    assert field_links(app, "kep2000", "Links")[0][1] == ("KEP-1000", "drain.html#spec-kep-1000")
