@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from sphinx_spec.index import Layer, ProjectIndex
+from sphinx_spec.index import Layer, ProjectIndex, did_you_mean
 from sphinx_spec.model import (
     CURRENT,
     KINDS_BY_DIRECTIVE,
@@ -115,7 +115,10 @@ def error_path_links(index: ProjectIndex, error: ErrorPath) -> Iterator[Finding]
         return
     flow = index.flow_of(error)
     if flow is None:
-        message = f"error path {error.full_id}: :flow: names unknown flow {error.flow!r}"
+        message = (
+            f"error path {error.full_id}: :flow: names unknown flow {error.flow!r}"
+            f"{did_you_mean(index, Flow.kind, error.flow)}"
+        )
     elif error.step is None or flow.has_step(error.step):
         return
     elif flow.first_step == 1 or error.step > flow.first_step:
@@ -143,7 +146,8 @@ def question_links(index: ProjectIndex, question: OpenQuestion) -> Iterator[Find
     if target and index.resolve(Approach.kind, target, question.docname) is None:
         yield Finding(
             "ref",
-            f"open question {question.full_id}: :resolved-by: names unknown approach {target!r}",
+            f"open question {question.full_id}: :resolved-by: names unknown approach {target!r}"
+            f"{did_you_mean(index, Approach.kind, target)}",
             question.location,
             "dangling-ref",
         )
@@ -264,7 +268,7 @@ def view_filters(index: ProjectIndex, query: ViewQuery) -> Iterator[Finding]:
         if spec_id not in (CURRENT, NO_MATCH) and spec_id not in index.specs
     ]
     messages += [
-        f"{query.view}: :flow: names unknown flow {flow!r}"
+        f"{query.view}: :flow: names unknown flow {flow!r}{did_you_mean(index, Flow.kind, flow)}"
         for flow in query.flows
         if flow != NO_MATCH and index.resolve(Flow.kind, flow, query.docname) is None
     ]

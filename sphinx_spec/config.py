@@ -20,6 +20,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from sphinx_spec.checks import CheckSettings
+from sphinx_spec.links import pattern_problem
 from sphinx_spec.model import (
     FIELD_NAME_PATTERN,
     FIELD_TYPES,
@@ -148,6 +149,13 @@ def today_value(value: Any) -> str | datetime.date:
     return value.strip()
 
 
+def link_patterns_value(value: Any) -> dict[str, str]:
+    """A mapping; each entry is checked on its own (:func:`known_link_patterns`)."""
+    if not isinstance(value, dict):
+        raise WrongValue(f"is {kind_of(value)}, not a dict of regular expression → URL template")
+    return dict(value)
+
+
 SETTINGS = (
     Setting("spec_statuses", list(SPEC_STATUSES), "env", (list, tuple), "option", statuses_value),
     Setting("spec_required", [], "env", (list, tuple), "option", required_value),
@@ -157,6 +165,7 @@ SETTINGS = (
     Setting("spec_import_timeout", 10, "", (int, float), "import", timeout_value),
     Setting("spec_today", "", "env", (str, datetime.date), "option", today_value),
     Setting("spec_fields", [], "env", (list, tuple), "option", fields_value),
+    Setting("spec_link_patterns", {}, "html", (dict,), "option", link_patterns_value),
 )
 
 
@@ -181,6 +190,7 @@ def validate_config(app: Sphinx, config: Config) -> None:
         setattr(config, setting.name, checked)
     config.spec_required = known_directives(app, config.spec_required)
     config.spec_fields = custom_fields(app, config.spec_fields)
+    config.spec_link_patterns = known_link_patterns(app, config.spec_link_patterns)
 
 
 def known_directives(app: Sphinx, required: list[str]) -> list[str]:
@@ -273,6 +283,22 @@ def reserved_options() -> dict[str, set[str]]:
     reserved[SPEC_KIND] = set(SpecDirective.option_spec)
     reserved["views"] = reserved_view_names()
     return reserved
+
+
+def known_link_patterns(app: Sphinx, patterns: dict[Any, Any]) -> dict[str, str]:
+    """The usable entries of ``spec_link_patterns``; each other one warns at its conf.py line."""
+    usable = {}
+    for pattern, template in patterns.items():
+        problem = pattern_problem(pattern, template)
+        if problem:
+            warn(
+                f"spec_link_patterns: {quoted(pattern)} {problem}; the entry is ignored",
+                "option",
+                config_location(app, "spec_link_patterns", item=str(pattern)),
+            )
+        else:
+            usable[pattern] = template
+    return usable
 
 
 def setup_config(app: Sphinx) -> None:

@@ -22,7 +22,7 @@ from sphinx.locale import get_translation
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
-from sphinx_spec.index import Target
+from sphinx_spec.index import Target, did_you_mean
 from sphinx_spec.model import KINDS, SPEC_KIND, SPEC_LABEL, Flow, NonGoal, Spec
 from sphinx_spec.report import warn
 from sphinx_spec.store import store_of
@@ -184,7 +184,9 @@ def warn_unresolved(app: Sphinx, domain: Domain, node: addnodes.pending_xref) ->
         return None
     if node.get("refwarn"):
         kind = OBJECT_TYPES.get(node["reftype"], node["reftype"])
-        warn(f"unknown {kind.lower()} id {node['reftarget']!r}", "ref", node)
+        target = node["reftarget"]
+        hint = did_you_mean(store_of(app.env).index, node["reftype"], target)
+        warn(f"unknown {kind.lower()} id {target!r}{hint}", "ref", node)
     return True
 
 

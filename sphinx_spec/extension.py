@@ -13,6 +13,7 @@ from sphinx_spec.diagrams import setup_diagrams
 from sphinx_spec.directives import setup_directives
 from sphinx_spec.domain import setup_domain
 from sphinx_spec.latex import setup_latex
+from sphinx_spec.links import setup_links
 from sphinx_spec.neighbours import setup_neighbours
 from sphinx_spec.records import setup_records
 from sphinx_spec.specjson import setup_specjson
@@ -37,6 +38,7 @@ def setup_extension(app: Sphinx, version: str) -> ExtensionMetadata:
     setup_domain(app)
     setup_terms(app)
     setup_transforms(app)
+    setup_links(app)
     setup_latex(app)
     setup_diagrams(app)
     setup_views(app)

@@ -55,7 +55,8 @@ def card_data(store: SpecStore, index: ProjectIndex, docname: str) -> object:
     )
     live = index.spec_of_doc.get(docname) is spec
     counts = index.counts_for(spec.id) if live else None
-    return (live, counts, related, [describe(index.specs.get(i)) for i in related])
+    linked = [describe(index.specs.get(link.target)) for link in spec.links]  # :links: to specs
+    return (live, counts, related, [describe(index.specs.get(i)) for i in related], linked)
 
 
 def view_data(index: ProjectIndex, query: ViewQuery) -> object:

@@ -30,6 +30,8 @@ from sphinx_spec.model import (
 )
 
 Target = Spec | SpecObject
+#: how many full ids a "did you mean" hint names at most
+MAX_SUGGESTIONS = 3
 
 
 class ImportedSpecs(NamedTuple):
@@ -104,6 +106,22 @@ def imported_layer(imported: Iterable[ImportedSpecs], local: Layer) -> tuple[Lay
                 layer.add_object(obj)
     layer.order_terms()
     return layer, shadowed
+
+
+def did_you_mean(index: ProjectIndex, kind: str, target: str) -> str:
+    """``"; did you mean `KEP-2000.inhibitor`?"`` for an unresolved *target*, or ``""``.
+
+    A suggestion of another kind than the reference's names its kind.
+    """
+    wanted = {kind, NonGoal.kind} if kind == Goal.kind else {kind}
+    named = [
+        f"`{obj.full_id}`" + ("" if obj.kind in wanted else f" ({obj.kind})")
+        for obj in index.suggestions(kind, target)
+    ]
+    if not named:
+        return ""
+    listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} or {named[-1]}"
+    return f"; did you mean {listed}?"
 
 
 class ProjectIndex:
@@ -207,6 +225,22 @@ class ProjectIndex:
         own = [term for term in candidates if current and term.spec_id == current.id]
         found = own or candidates
         return found[0] if found else None
+
+    def suggestions(self, kind: str, target: str) -> list[SpecObject]:
+        """Objects whose local id *target* is, in some spec: what an unresolved *target* may mean.
+
+        A full id with the wrong spec (``OTHER.local``) is matched by its local
+        part too. Objects of *kind* come first, then by full id; a few at most.
+        """
+        local = target.split(".", 1)[1] if "." in target else ""
+        found = [
+            obj
+            for obj in self.objects.values()
+            if obj.local_id in (target, local) and obj.full_id != target
+        ]
+        wanted = {kind, NonGoal.kind} if kind == Goal.kind else {kind}
+        found.sort(key=lambda obj: (obj.kind not in wanted, obj.full_id, obj.kind))
+        return found[:MAX_SUGGESTIONS]
 
     def resolve_any(self, target: str, from_docname: str | None) -> list[Target]:
         """Every spec and object whose id *target* is (``:any:``), each once.

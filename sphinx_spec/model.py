@@ -129,6 +129,16 @@ class Located:
         return f"{self.source}:{self.lineno}" if self.source else (self.docname, self.lineno)
 
 
+class SpecLink(NamedTuple):
+    """One entry of a spec's ``:links:``: ``Title <url>``, or a bare id (*title* empty).
+
+    *target* is a URL, a spec id or another id (a ticket, an RFC), as written.
+    """
+
+    title: str
+    target: str
+
+
 @dataclass(frozen=True, kw_only=True)
 class Spec(Located):
     """One spec: the ``spec`` directive of a document."""
@@ -146,6 +156,7 @@ class Spec(Located):
     summary: str = ""
     #: the custom fields (``spec_fields``) written for it
     fields: FieldValues = ()
+    links: tuple[SpecLink, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

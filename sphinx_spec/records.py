@@ -17,12 +17,16 @@ from collections import Counter
 from typing import Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.locale import get_translation
 from sphinx.transforms import SphinxTransform
 
-from sphinx_spec.model import KINDS, ErrorPath, Flow, Spec, SpecObject
+from sphinx_spec.model import KINDS, ErrorPath, Flow, Spec, SpecObject, Term
 from sphinx_spec.nodes import spec_card_details
 from sphinx_spec.report import warn
+
+_ = get_translation("sphinx_spec")
 
 #: the node attribute a directive's record travels in
 RECORD = "spec_record"
@@ -75,6 +79,7 @@ class SettleRecords(SphinxTransform):
                 warn(repeated_spec(specs[0], (node, record)), "duplicate", record.location)
             elif record.id:
                 settled = dataclasses.replace(record, anchor=self.anchor(node, f"spec-{record.id}"))
+                add_index_entries(node, settled)
                 node[RECORD] = settled
                 # only this card's own details: a spec nested in its body keeps its own record
                 for details in node.children:
@@ -115,6 +120,8 @@ class SettleRecords(SphinxTransform):
                 title=record.title or local_id or record.local_id,
             )
             show_id(node, final.local_id)
+            if final.anchor and final.spec_id:
+                add_index_entries(node, final)
             if isinstance(final, Flow) and final.anchor:
                 anchor_steps(self.document, node, final)
             node[RECORD] = final
@@ -225,6 +232,34 @@ def add_target(document: nodes.document, node: nodes.Element, anchor: str) -> No
     target = nodes.target("", "", ids=[anchor])
     node.insert(0, target)
     document.ids[anchor] = target
+
+
+def index_entries(record: Spec | SpecObject) -> list[str]:
+    """What the general index lists for *record*: a spec by id and title, an object by
+    title with its kind and spec, a term by its name and each alias."""
+    if isinstance(record, Spec):
+        entries = [str(_("%(id)s (spec)")) % {"id": record.id}]
+        if record.title != record.id:
+            titled = str(_("%(title)s (spec %(id)s)"))
+            entries.append(titled % {"title": record.title, "id": record.id})
+        return entries
+    if isinstance(record, Term):
+        return list(record.names)
+    label = KINDS[record.kind].label
+    kind = str(_(label))
+    kind = label.lower() if kind == label else kind  # English reads "approach in KEP-1"
+    return [
+        str(_("%(title)s (%(kind)s in %(spec)s)"))
+        % {"title": record.title, "kind": kind, "spec": record.spec_id}
+    ]
+
+
+def add_index_entries(node: nodes.Element, record: Spec | SpecObject) -> None:
+    """General index entries for *record*, after its anchor (Sphinx's index collector reads
+    them when the document has been read, after this transform)."""
+    entries = [("single", text, record.anchor, "", None) for text in index_entries(record)]
+    position = 1 if node.children and isinstance(node[0], nodes.target) else 0
+    node.insert(position, addnodes.index(entries=entries, inline=False))
 
 
 def anchor_steps(document: nodes.document, node: nodes.Element, flow: Flow) -> None:

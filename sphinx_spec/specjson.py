@@ -21,6 +21,7 @@ from sphinx.builders import Builder
 
 from sphinx_spec.config import config_location
 from sphinx_spec.index import ImportedSpecs, ProjectIndex
+from sphinx_spec.links import link_url, patterns_of
 from sphinx_spec.model import (
     KINDS,
     Approach,
@@ -29,6 +30,7 @@ from sphinx_spec.model import (
     Located,
     OpenQuestion,
     Spec,
+    SpecLink,
     SpecObject,
 )
 from sphinx_spec.report import warn
@@ -92,6 +94,15 @@ def spec_entry(index: ProjectIndex, builder: Builder, spec: Spec) -> dict[str, A
     entry["superseded_by"] = index.relations.superseded_by.get(spec.id, [])
     entry["depended_on_by"] = index.relations.depended_on_by.get(spec.id, [])
     entry["counts"] = dataclasses.asdict(index.counts_for(spec.id))
+    patterns = patterns_of(builder.config)
+    entry["links"] = [
+        {
+            "title": link.title,
+            "target": link.target,
+            "url": link_url(link, index, patterns, lambda target: url_of(builder, target)),
+        }
+        for link in spec.links
+    ]
     return entry
 
 
@@ -273,6 +284,11 @@ def object_values(item: dict[str, Any], known: set[tuple[str, str]]) -> dict[str
     return values
 
 
+def spec_links(item: dict[str, Any]) -> tuple[SpecLink, ...]:
+    """A read-back spec's ``links`` (absent in files of earlier versions)."""
+    return tuple(SpecLink(link["title"], link["target"]) for link in item.get("links", ()))
+
+
 def records(
     content: dict[str, Any], located: dict[str, Any], href: Callable[[str], str]
 ) -> ImportedSpecs:
@@ -284,7 +300,7 @@ def records(
     try:
         specs = tuple(
             Spec(
-                **record_values(Spec, item),
+                **{**record_values(Spec, item), "links": spec_links(item)},
                 **located,
                 anchor=item["anchor"],
                 href=href(item["url"]),

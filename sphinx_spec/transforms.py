@@ -16,6 +16,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinx_spec.builders import current_builder
 from sphinx_spec.index import ProjectIndex
+from sphinx_spec.links import Patterns, links_row, patterns_of
 from sphinx_spec.model import Diagram, Spec, field_text
 from sphinx_spec.nodes import fields, spec_card_details, spec_xref
 from sphinx_spec.store import store_of
@@ -59,8 +60,10 @@ def questions_summary(index: ProjectIndex, spec: Spec) -> str:
     return text
 
 
-def card_fields(spec: Spec, index: ProjectIndex, docname: str) -> list[nodes.field_list]:
-    """The card's fields: metadata, links both ways, live counts."""
+def card_fields(
+    spec: Spec, index: ProjectIndex, docname: str, patterns: Patterns = ()
+) -> list[nodes.field_list]:
+    """The card's fields: metadata, links both ways, outside links, live counts."""
     relations = index.relations
     counts = index.counts_for(spec.id)
     return fields(
@@ -81,6 +84,7 @@ def card_fields(spec: Spec, index: ProjectIndex, docname: str) -> list[nodes.fie
                 str(_("Depended on by")),
                 spec_links(relations.depended_on_by.get(spec.id, []), docname),
             ),
+            (str(_("Links")), links_row(spec.links, index, patterns, docname)),
             (str(_("Approaches")), str(counts.approaches)),
             (str(_("Error paths")), str(counts.error_paths)),
             (str(_("Open questions")), questions_summary(index, spec)),
@@ -119,7 +123,12 @@ class RenderSpecCards(SphinxPostTransform):
             superseders = index.relations.superseded_by.get(spec.id, []) if live else []
             if superseders:
                 rendered.append(superseded_banner(superseders, spec.docname))
-            rendered += card_fields(spec, index if live else ProjectIndex({}, {}), spec.docname)
+            rendered += card_fields(
+                spec,
+                index if live else ProjectIndex({}, {}),
+                spec.docname,
+                patterns_of(self.config),
+            )
             details.replace_self(rendered)
 
 

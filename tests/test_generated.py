@@ -114,6 +114,7 @@ SPEC_GRAMMAR = {
     "updated": "date",
     "supersedes": "ids",
     "depends-on": "ids",
+    "links": "text",
 }
 OBJECT_GRAMMAR = {
     "spec-goal": {"id": "id", "metric": "text", "baseline": "text", "target": "text"},

@@ -8,7 +8,8 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from sphinx_spec.directives.base import OptionSpec, SpecDirectiveBase, plain_text
-from sphinx_spec.model import Spec, is_valid_id, slugify, split_list
+from sphinx_spec.links import parse_links
+from sphinx_spec.model import Spec, SpecLink, is_valid_id, slugify, split_list
 from sphinx_spec.nodes import spec_card_details
 from sphinx_spec.records import RECORD
 
@@ -23,7 +24,7 @@ class SpecDirective(SpecDirectiveBase):
 
     option_spec: ClassVar[dict[str, Any]] = OptionSpec.of(
         "id", "status", "owners", "stakeholders", "tags",
-        "created", "updated", "supersedes", "depends-on",
+        "created", "updated", "supersedes", "depends-on", "links",
     )  # fmt: skip
 
     def render(self) -> list[nodes.Node]:
@@ -58,8 +59,16 @@ class SpecDirective(SpecDirectiveBase):
             depends_on=self.ids("depends-on"),
             summary=plain_text(body),
             fields=self.custom_values(),
+            links=self.links(),
             **self.placement(),
         )
+
+    def links(self) -> tuple[SpecLink, ...]:
+        """``:links:`` entries; a URL that is not http(s), mailto or relative warns."""
+        links, problems = parse_links(self.options.get("links") or "")
+        for problem in problems:
+            self.warn_option(f":links: {problem}")
+        return tuple(links)
 
     def default_status(self) -> str:
         statuses = list(self.config.spec_statuses)
