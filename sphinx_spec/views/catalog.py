@@ -7,6 +7,7 @@ order, glossary terms alphabetically.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -27,12 +28,14 @@ from sphinx_spec.model import (
     Spec,
     SpecObject,
     Term,
+    is_overdue,
 )
 from sphinx_spec.views.query import (
     Cell,
     GraphEdge,
     GraphNode,
     Link,
+    Marked,
     Row,
     SpecGraph,
     Text,
@@ -79,6 +82,14 @@ class ViewResult:
                 yield from (link for link in cell if isinstance(link, Link))
 
 
+def due_cell(question: OpenQuestion, today: datetime.date) -> Cell:
+    """An open question's due date; marked overdue while it is open past it."""
+    if question.status == "open" and is_overdue(question.due, today):
+        overdue = _("overdue")
+        return Marked(f"{question.due} ({overdue})", "spec-overdue")
+    return Text(question.due)
+
+
 def spec_link(spec: Spec, text: str | None = None) -> Link:
     """A link to *spec*; an imported spec's text names its project."""
     text = spec.id if text is None else text
@@ -117,7 +128,7 @@ class View:
             spec = index.specs[spec_id]
             if not query.wants_spec(spec, current):
                 continue
-            if not self.own_status and not wants(query.statuses, spec.status):
+            if not self.own_status and not query.wants_status(spec):
                 continue
             if not self.own_owner and not wants(query.owners, *spec.owners):
                 continue
@@ -274,7 +285,7 @@ class OpenQuestionsView(View):
         sections = tuple(
             Section(
                 spec_link(specs[spec_id], f"{spec_id}: {specs[spec_id].title}"),
-                tuple(map(self.row_of, questions)),
+                tuple(self.row_of(q, index.today) for q in questions),
             )
             for spec_id, questions in grouped.items()
         )
@@ -288,12 +299,12 @@ class OpenQuestionsView(View):
         blocking = sum(q.blocking and q.status == "open" for q in questions)
         return (*counts, ("blocking", blocking))
 
-    def row_of(self, obj: OpenQuestion) -> Row:
+    def row_of(self, obj: OpenQuestion, today: datetime.date) -> Row:
         return (
             object_link(obj),
             Text(obj.status),
             Text(obj.owner),
-            Text(obj.due),
+            due_cell(obj, today),
             Text("yes" if obj.blocking else ""),
             Text(obj.answer),
         )
@@ -361,7 +372,12 @@ class GraphView(View):
         specs = list(self.specs(index, query))
         node_ids = {spec.id: f"s{n}" for n, spec in enumerate(specs)}
         nodes = tuple(
-            GraphNode(node_ids[spec.id], spec_link(spec, f"{spec.id}: {spec.title}"), spec.status)
+            GraphNode(
+                node_ids[spec.id],
+                spec_link(spec, f"{spec.id}: {spec.title}"),
+                spec.status,
+                spec.status_role,
+            )
             for spec in specs
         )
         edges = tuple(
