@@ -46,6 +46,10 @@ TERMINAL_CONTROL = re.compile(
 JSON_UNESCAPED = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
+#: the status ``new`` writes when the project's ``conf.py`` does not say
+DEFAULT_STATUS = "draft"
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     problem = new_problem(args)
     if problem:
@@ -53,7 +57,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         return 2
     folder = Path(args.dir)
     target = folder / f"{args.id.lower()}.{args.format}"
-    status = project_status(folder)
+    status, note = project_status(folder)
     text = render(args.title.strip(), args.id, args.format, args.owner.strip(), status)
     try:
         written = write_new(folder, target, text)
@@ -63,34 +67,36 @@ def cmd_new(args: argparse.Namespace) -> int:
     if not written:
         print(f"sphinx-spec new: {target} exists; not overwriting it", file=sys.stderr)
         return 1
+    if note:
+        print(f"sphinx-spec new: {note}; writing :status: {status}", file=sys.stderr)
     print(f"wrote {target}")
     print(f"add it to a toctree: {target.with_suffix('').as_posix()}")
     return 0
 
 
-def project_status(folder: Path) -> str:
+def project_status(folder: Path) -> tuple[str, str]:
     """The first of ``spec_statuses`` in the project's ``conf.py``, nearest *folder* or above.
 
     ``conf.py`` runs as ``sphinx-build`` runs it; whatever goes wrong (no
     ``conf.py``, one that raises or exits, a wrong value) the default status
-    is used, with a one-line note on standard error.
+    is used, and the second value says why (a note for standard error).
     """
     conf = find_conf(folder)
     if conf is None:
-        return new_status_note(f"no conf.py in {folder} or above")
+        return DEFAULT_STATUS, f"no conf.py in {folder} or above"
     try:
         value = configured_statuses(conf.parent)
     except Exception as error:  # conf.py is the project's code: anything may go wrong
-        return new_status_note(f"cannot read {conf}: {one_line(error)}")
+        return DEFAULT_STATUS, f"cannot read {conf}: {one_line(error)}"
     from sphinx_spec.config import WrongValue, statuses_value
 
     try:
         first = next(iter(statuses_value(value)))
     except WrongValue as problem:
-        return new_status_note(f"spec_statuses in {conf} {problem}")
+        return DEFAULT_STATUS, f"spec_statuses in {conf} {problem}"
     if NOT_ONE_LINE.search(first):
-        return new_status_note(f"the first of spec_statuses in {conf} is not one line")
-    return first
+        return DEFAULT_STATUS, f"the first of spec_statuses in {conf} is not one line"
+    return first, ""
 
 
 def find_conf(folder: Path) -> Path | None:
@@ -117,11 +123,6 @@ def configured_statuses(confdir: Path) -> Any:
     setting = next(setting for setting in SETTINGS if setting.name == "spec_statuses")
     config.add(setting.name, setting.default, setting.rebuild, setting.types)
     return config.spec_statuses
-
-
-def new_status_note(why: str) -> str:
-    print(f"sphinx-spec new: {why}; writing :status: draft", file=sys.stderr)
-    return "draft"
 
 
 def one_line(error: BaseException) -> str:
