@@ -10,13 +10,16 @@ date warn and are marked in the open-questions view.
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 from helpers import build, html, located, text_of, warnings_of
 
+import sphinx_spec.config
 from sphinx_spec.cli import main
 from sphinx_spec.config import WrongValue, statuses_value
 from sphinx_spec.model import Spec
@@ -349,3 +352,31 @@ def test_new_falls_back_to_draft_with_a_one_line_note(tmp_path, capsys, conf, sa
     assert len(err) == 1 and says in err[0] and err[0].endswith("writing :status: draft")
     assert "Traceback" not in err[0]
     assert "   :status: draft\n" in (project / "x-1.rst").read_text(encoding="utf-8")
+
+
+# -- a due date that passes between two builds --------------------------------------------
+
+
+def test_a_due_date_that_passes_overnight_marks_the_view_without_a_source_change(
+    tmp_path, monkeypatch
+):
+    """No source changes between the builds: only the day does, and the page is written again."""
+    src = tmp_path / "src"
+    shutil.copytree(Path(__file__).parent / "roots" / "test-status-roles-kep", src)
+    conf = (src / "conf.py").read_text(encoding="utf-8")
+    (src / "conf.py").write_text(conf.replace('spec_today = "2026-06-01"', ""), encoding="utf-8")
+    out = tmp_path / "_build"
+
+    def due_cells(day: datetime.date) -> tuple[list[str], list[str]]:
+        monkeypatch.setattr(sphinx_spec.config, "current_date", lambda: day)
+        app = build(src, "html", builddir=out)
+        rows = view_after(app, "Every question").select("tbody tr")
+        return [text_of(row.select("td")[3]) for row in rows], located(app, "lifecycle")
+
+    before, warned_before = due_cells(datetime.date(2026, 4, 1))
+    after, warned_after = due_cells(datetime.date(2026, 6, 1))
+    assert before == ["2026-05-01", "2026-07-01", "2026-01-05", "2026-03-15 (overdue)"]
+    assert after == ["2026-05-01 (overdue)", "2026-07-01", "2026-01-05", "2026-03-15 (overdue)"]
+    overdue = [w for w in warned_after if "past its due date" in w]
+    assert len([w for w in warned_before if "past its due date" in w]) == 1
+    assert overdue == KEP_LIFECYCLE[2:]
