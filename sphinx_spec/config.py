@@ -65,6 +65,7 @@ def statuses_value(value: Any) -> dict[str, str]:
 
     A list names the statuses; a name that is a role (``accepted``) has that
     role, any other name has none (``""``). A mapping gives each name its role.
+    Either way ``config.spec_statuses`` is this mapping from then on.
     """
     if isinstance(value, dict):
         return status_mapping(value)
