@@ -21,7 +21,7 @@ from sphinx_spec.model import (
     CURRENT,
     KINDS_BY_DIRECTIVE,
     NO_MATCH,
-    SETTLED_STATUSES,
+    SETTLED_ROLES,
     Approach,
     ErrorPath,
     Finding,
@@ -32,7 +32,9 @@ from sphinx_spec.model import (
     SpecObject,
     Term,
     ViewQuery,
+    is_overdue,
     parse_date,
+    role_of,
 )
 from sphinx_spec.store import SpecStore
 
@@ -45,6 +47,13 @@ class CheckSettings:
     #: directive names every spec must contain (``spec_required``), the known ones only
     required: tuple[str, ...] = ()
     today: datetime.date = datetime.date.min
+    #: each status name with its lifecycle role; empty: a name that is a role has that role
+    roles: tuple[tuple[str, str], ...] = ()
+
+    def named(self, role: str) -> tuple[str, ...]:
+        """The project's status names that have *role*, in lifecycle order."""
+        roles = self.roles or tuple((name, role_of(name)) for name in self.statuses)
+        return tuple(name for name, its_role in roles if its_role == role)
 
 
 def conf_line(record: Spec) -> str:
@@ -197,14 +206,17 @@ def glossary_clashes(index: ProjectIndex) -> Iterator[Finding]:
                 )
 
 
-def lifecycle(index: ProjectIndex, spec: Spec, statuses: tuple[str, ...]) -> Iterator[Finding]:
-    """A spec's status must agree with its questions and with the specs superseding it."""
+def lifecycle(index: ProjectIndex, spec: Spec, settings: CheckSettings) -> Iterator[Finding]:
+    """A spec's status must agree with its questions and with the specs superseding it.
+
+    Both rules go by the status's lifecycle role, so they hold for any names.
+    """
     blocking = [
         q.full_id
         for q in index.objects_of(spec.id, OpenQuestion.kind)
         if isinstance(q, OpenQuestion) and q.blocking and q.status == "open"
     ]
-    if spec.status in SETTLED_STATUSES and blocking:
+    if spec.status_role in SETTLED_ROLES and blocking:
         yield Finding(
             "lifecycle",
             f"spec {spec.id} is {spec.status} but has open blocking questions: "
@@ -213,13 +225,24 @@ def lifecycle(index: ProjectIndex, spec: Spec, statuses: tuple[str, ...]) -> Ite
             "settled-with-blockers",
         )
     superseders = index.relations.superseded_by.get(spec.id, [])
-    if superseders and "superseded" in statuses and spec.status != "superseded":
+    superseded = settings.named("superseded")
+    if superseders and superseded and spec.status_role != "superseded":
         yield Finding(
             "lifecycle",
             f"spec {spec.id} is superseded by {', '.join(superseders)} but its status is "
-            f"{spec.status!r}, not 'superseded'",
+            f"{spec.status!r}, not {' or '.join(map(repr, superseded))}",
             spec.location,
             "superseded-status",
+        )
+
+
+def question_overdue(question: OpenQuestion, today: datetime.date) -> Iterator[Finding]:
+    if question.status == "open" and is_overdue(question.due, today):
+        yield Finding(
+            "lifecycle",
+            f"open question {question.full_id} is still open past its due date {question.due}",
+            question.location,
+            "question-overdue",
         )
 
 
@@ -252,6 +275,7 @@ def object_links(index: ProjectIndex, obj: SpecObject, today: datetime.date) -> 
         yield from error_path_links(index, obj)
     elif isinstance(obj, OpenQuestion):
         yield from question_links(index, obj)
+        yield from question_overdue(obj, today)
     elif isinstance(obj, Approach):
         yield from revisit(obj, today)
 
@@ -283,7 +307,7 @@ def project_findings(store: SpecStore, settings: CheckSettings) -> list[Finding]
     findings += [*term_definitions(index), *glossary_clashes(index)]
     for spec in (index.local.specs[key] for key in sorted(index.local.specs)):
         findings += spec_links(index, spec)
-        findings += lifecycle(index, spec, settings.statuses)
+        findings += lifecycle(index, spec, settings)
         findings += required(index, spec, settings.required)
     for obj in index.local.objects.values():
         findings += object_links(index, obj, settings.today)

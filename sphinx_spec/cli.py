@@ -46,6 +46,10 @@ TERMINAL_CONTROL = re.compile(
 JSON_UNESCAPED = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
+#: the status ``new`` writes when the project's ``conf.py`` does not say
+DEFAULT_STATUS = "draft"
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     problem = new_problem(args)
     if problem:
@@ -53,7 +57,8 @@ def cmd_new(args: argparse.Namespace) -> int:
         return 2
     folder = Path(args.dir)
     target = folder / f"{args.id.lower()}.{args.format}"
-    text = render(args.title.strip(), args.id, args.format, args.owner.strip())
+    status, note = project_status(folder)
+    text = render(args.title.strip(), args.id, args.format, args.owner.strip(), status)
     try:
         written = write_new(folder, target, text)
     except CannotWrite as error:
@@ -62,9 +67,76 @@ def cmd_new(args: argparse.Namespace) -> int:
     if not written:
         print(f"sphinx-spec new: {target} exists; not overwriting it", file=sys.stderr)
         return 1
+    if note:
+        print(f"sphinx-spec new: {note}; writing :status: {status}", file=sys.stderr)
     print(f"wrote {target}")
     print(f"add it to a toctree: {target.with_suffix('').as_posix()}")
     return 0
+
+
+def project_status(folder: Path) -> tuple[str, str]:
+    """The first of ``spec_statuses`` in the project's ``conf.py``, nearest *folder* or above.
+
+    ``conf.py`` runs as ``sphinx-build`` runs it; whatever goes wrong (no
+    ``conf.py``, one that raises or exits, a wrong value) the default status
+    is used, and the second value says why (a note for standard error).
+    """
+    conf = find_conf(folder)
+    if conf is None:
+        return DEFAULT_STATUS, f"no conf.py in {folder} or above"
+    try:
+        value = configured_statuses(conf.parent)
+    except Exception as error:  # conf.py is the project's code: anything may go wrong
+        return DEFAULT_STATUS, f"cannot read {conf}: {one_line(error)}"
+    from sphinx_spec.config import WrongValue, statuses_value
+
+    try:
+        first = next(iter(statuses_value(value)))
+    except WrongValue as problem:
+        return DEFAULT_STATUS, f"spec_statuses in {conf} {problem}"
+    if NOT_ONE_LINE.search(first):
+        return DEFAULT_STATUS, f"the first of spec_statuses in {conf} is not one line"
+    return first, ""
+
+
+def find_conf(folder: Path) -> Path | None:
+    try:
+        start = folder.resolve()
+        return next(
+            (p / "conf.py" for p in (start, *start.parents) if (p / "conf.py").is_file()), None
+        )
+    except OSError:
+        return None
+
+
+def configured_statuses(confdir: Path) -> Any:
+    """``spec_statuses`` as ``conf.py`` in *confdir* sets it (what it prints goes to stderr)."""
+    from contextlib import redirect_stdout
+
+    from sphinx.config import Config
+    from sphinx.util.tags import Tags
+
+    from sphinx_spec.config import SETTINGS
+
+    with redirect_stdout(sys.stderr):
+        config = Config.read(confdir, overrides={}, tags=Tags())
+    setting = next(setting for setting in SETTINGS if setting.name == "spec_statuses")
+    config.add(setting.name, setting.default, setting.rebuild, setting.types)
+    return config.spec_statuses
+
+
+def one_line(error: BaseException) -> str:
+    """Why reading ``conf.py`` failed, on one line, without a traceback.
+
+    Sphinx wraps what ``conf.py`` raised in a ``ConfigError`` whose text holds
+    the traceback; the original exception says it in a line.
+    """
+    original = error.__cause__ or error.__context__ or error
+    if isinstance(original, SystemExit):
+        return "it called sys.exit()"
+    text = " ".join(str(original).split()) if original is not error else ""
+    text = text or (str(error).strip().splitlines() or [""])[0]
+    return printable(f"{type(original).__name__}: {text}" if text else type(original).__name__)
 
 
 def new_problem(args: argparse.Namespace) -> str:
@@ -255,9 +327,10 @@ def summary(env: Any, kinds: list[str]) -> list[str]:
         projects = len({spec.project for spec in imported.specs.values()})
         lines.append(f"imported specs: {len(imported.specs)} (from {plural(projects, 'project')})")
     blocking = sum(q.blocking for q in open_questions)
-    overdue = sum(finding.code == "revisit-overdue" for finding in store.findings)
+    overdue = Counter(finding.code for finding in store.findings)
     lines.append(f"open questions: {len(open_questions)} ({blocking} blocking)")
-    lines.append(f"overdue revisits: {overdue}")
+    lines.append(f"overdue questions: {overdue['question-overdue']}")
+    lines.append(f"overdue revisits: {overdue['revisit-overdue']}")
     lines.append(f"warnings: {len(kinds)}")
     lines += [f"  {kind}: {count}" for kind, count in sorted(Counter(kinds).items())]
     return lines
@@ -296,10 +369,14 @@ def matches(record: dict[str, Any], args: argparse.Namespace) -> bool:
     """
     from sphinx_spec.views.query import wants
 
-    wanted = {"kind": args.kind, "status": args.status, "spec_id": args.spec}
+    wanted = {"kind": args.kind, "spec_id": args.spec}
     for field, value in wanted.items():
         if value is not None and str(record.get(field, "")).casefold() != value.casefold():
             return False
+    if args.status is not None and not has_status(
+        record, args.status, getattr(args, "status_names", set())
+    ):
+        return False
     if args.blocking and not record.get("blocking"):
         return False
     if args.owner is not None and not owned_by(record, args.owner.strip()):
@@ -324,6 +401,17 @@ def has_field(record: dict[str, Any], name: str, wanted: tuple[str, ...]) -> boo
     value = record.get("fields", {}).get(name, "")
     values = value if isinstance(value, list) else [value] if value else []
     return bool(values) and wants(wanted, *values)
+
+
+def has_status(record: dict[str, Any], status: str, names: set[str]) -> bool:
+    """Whether *record* has the status *status*, or, for a spec, a status with that role.
+
+    A value that names a status some spec of the file has means that status only.
+    """
+    wanted = status.casefold()
+    if str(record.get("status", "")).casefold() == wanted:
+        return True
+    return wanted not in names and str(record.get("status_role", "")).casefold() == wanted
 
 
 def owned_by(record: dict[str, Any], owner: str) -> bool:
@@ -362,6 +450,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         }
         for obj in data["objects"]
     ]
+    args.status_names = {str(spec.get("status", "")).casefold() for spec in data["specs"]}
     found = [record for record in records if matches(record, args)]
     if args.json:
         text = json.dumps(found, indent=2, sort_keys=True, ensure_ascii=False)
@@ -437,7 +526,9 @@ def parser() -> argparse.ArgumentParser:
     query.add_argument("spec_json")
     query.add_argument("--kind", type=str.casefold, choices=ALL_KINDS, metavar="KIND",
                        help=", ".join(ALL_KINDS))  # fmt: skip
-    query.add_argument("--status")
+    query.add_argument(
+        "--status", help="a status, or a lifecycle role (draft, accepted, ...) for specs"
+    )
     query.add_argument("--owner")
     query.add_argument("--spec", help="spec id")
     query.add_argument("--tags", help="comma-separated; any matches")

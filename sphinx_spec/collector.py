@@ -27,7 +27,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors import EnvironmentCollector
 
 from sphinx_spec.checks import project_findings
-from sphinx_spec.config import check_settings
+from sphinx_spec.config import check_settings, today
 from sphinx_spec.federation import import_specs
 from sphinx_spec.freshness import outdated_documents
 from sphinx_spec.model import Spec, SpecObject
@@ -93,6 +93,7 @@ class SpecCollector(EnvironmentCollector):
         """After reading: the index, once, and the project-wide checks, on every build."""
         store = store_of(env)
         store.set_glossary(glossary_terms(env))
+        store.set_today(today(app))
         store.findings = tuple(project_findings(store, check_settings(app)))
         report(store.findings)
 

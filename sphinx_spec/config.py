@@ -29,6 +29,7 @@ from sphinx_spec.model import (
     SPEC_STATUSES,
     CustomField,
     parse_date,
+    role_of,
 )
 from sphinx_spec.report import warn
 
@@ -69,14 +70,39 @@ def string_list(value: Any, what: str) -> list[str]:
     return [item.strip() for item in value]
 
 
-def statuses_value(value: Any) -> list[str]:
+def statuses_value(value: Any) -> dict[str, str]:
+    """The project's status names, in lifecycle order, each with its lifecycle role.
+
+    A list names the statuses; a name that is a role (``accepted``) has that
+    role, any other name has none (``""``). A mapping gives each name its role.
+    Either way ``config.spec_statuses`` is this mapping from then on.
+    """
+    if isinstance(value, dict):
+        return status_mapping(value)
     names = string_list(value, "status names")
     if not names:
         raise WrongValue("is empty; expected at least one status name")
     twice = sorted({name for name in names if names.count(name) > 1})
     if twice:
         raise WrongValue(f"names {', '.join(twice)} more than once; expected distinct names")
-    return names
+    return {name: role_of(name) for name in names}
+
+
+def status_mapping(value: dict[Any, Any]) -> dict[str, str]:
+    """A mapping of status names to lifecycle roles, checked entry by entry."""
+    expected = f"a mapping of status names to lifecycle roles ({', '.join(SPEC_STATUSES)})"
+    if not value:
+        raise WrongValue(f"is an empty mapping; expected {expected}")
+    mapping: dict[str, str] = {}
+    for name, role in value.items():
+        if not isinstance(name, str) or not name.strip():
+            raise WrongValue(f"has the key {quoted(name)}; expected {expected}")
+        if not isinstance(role, str) or role.strip() not in SPEC_STATUSES:
+            raise WrongValue(f"maps {name.strip()!r} to {quoted(role)}; expected {expected}")
+        if name.strip() in mapping:
+            raise WrongValue(f"names {name.strip()} more than once; expected distinct names")
+        mapping[name.strip()] = role.strip()
+    return mapping
 
 
 def required_value(value: Any) -> list[str]:
@@ -157,7 +183,9 @@ def link_patterns_value(value: Any) -> dict[str, str]:
 
 
 SETTINGS = (
-    Setting("spec_statuses", list(SPEC_STATUSES), "env", (list, tuple), "option", statuses_value),
+    Setting(
+        "spec_statuses", list(SPEC_STATUSES), "env", (list, tuple, dict), "option", statuses_value
+    ),
     Setting("spec_required", [], "env", (list, tuple), "option", required_value),
     Setting("spec_json", True, "html", (bool,), "option", flag_value),
     Setting("spec_json_file", "spec.json", "html", (str,), "option", file_name_value),
@@ -186,7 +214,7 @@ def validate_config(app: Sphinx, config: Config) -> None:
                 setting.subtype,
                 config_location(app, setting.name),
             )
-            checked = setting.default
+            checked = setting.check(setting.default)
         setattr(config, setting.name, checked)
     config.spec_required = known_directives(app, config.spec_required)
     config.spec_fields = custom_fields(app, config.spec_fields)
@@ -348,6 +376,7 @@ def check_settings(app: Sphinx) -> CheckSettings:
     """What the project-wide checks take from ``conf.py`` (validated when it was read)."""
     return CheckSettings(
         statuses=tuple(app.config.spec_statuses),
+        roles=tuple(app.config.spec_statuses.items()),
         required=tuple(app.config.spec_required),
         today=today(app),
     )

@@ -32,7 +32,7 @@ from sphinx_spec.report import warn
 from sphinx_spec.store import store_of
 
 if TYPE_CHECKING:
-    from sphinx_spec.views.query import SpecGraph
+    from sphinx_spec.views.query import GraphNode, SpecGraph
 
 #: Mermaid's default ``maxTextSize`` and ``maxEdges``: a larger diagram draws as an error box
 MERMAID_MAX_TEXT = 50_000
@@ -61,7 +61,7 @@ def mermaid_label(text: str) -> str:
     return re.sub(r'[#;%"<>&`\[\]{}()|]', lambda char: f"#{ord(char[0])};", one_line) or " "
 
 
-#: fill, stroke and text colours of spec-graph nodes, by spec status
+#: fill, stroke and text colours of spec-graph nodes, by the lifecycle role of their status
 STATUS_COLOURS = {
     "draft": ("#eaeef2", "#424a53", "#24292f"),
     "review": ("#fff1c2", "#9a6700", "#3b2300"),
@@ -74,12 +74,15 @@ STATUS_COLOURS = {
 OTHER_STATUS = ("#f6f8fa", "#57606a", "#24292f")
 
 
-def status_class(status: str) -> str:
-    return "status_" + re.sub(r"[^a-z0-9]+", "_", status.lower())
+def status_class(node: GraphNode) -> str:
+    """``status_<role>``; a status without a role: ``other_<status>``."""
+    if node.role:
+        return f"status_{node.role}"
+    return "other_" + re.sub(r"[^a-z0-9]+", "_", node.status.lower())
 
 
 def spec_graph(graph: SpecGraph, labels: dict[str, str]) -> str:
-    """A Mermaid flowchart of specs: supersedes edges solid, depends-on dashed, coloured by status.
+    """A Mermaid flowchart of specs: supersedes edges solid, depends-on dashed, coloured by role.
 
     *labels* gives the (translated) edge labels for ``supersedes`` and ``depends-on``.
     """
@@ -90,13 +93,11 @@ def spec_graph(graph: SpecGraph, labels: dict[str, str]) -> str:
     for edge in graph.edges:
         label = mermaid_label(labels[edge.relation])
         lines.append(f"    {edge.source} {arrows[edge.relation]}|{label}| {edge.target}")
-    for status in sorted({node.status for node in nodes_}):
-        fill, stroke, colour = STATUS_COLOURS.get(status, OTHER_STATUS)
-        lines.append(
-            f"    classDef {status_class(status)} fill:{fill},stroke:{stroke},color:{colour}"
-        )
-        members = ",".join(node.node_id for node in nodes_ if node.status == status)
-        lines.append(f"    class {members} {status_class(status)}")
+    for name in sorted({status_class(node) for node in nodes_}):
+        members = [node for node in nodes_ if status_class(node) == name]
+        fill, stroke, colour = STATUS_COLOURS.get(members[0].role, OTHER_STATUS)
+        lines.append(f"    classDef {name} fill:{fill},stroke:{stroke},color:{colour}")
+        lines.append(f"    class {','.join(node.node_id for node in members)} {name}")
     return "\n".join(lines)
 
 

@@ -10,6 +10,7 @@ layer first.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
@@ -133,7 +134,10 @@ class ProjectIndex:
         objects: Mapping[str, Iterable[SpecObject]],
         imported: Iterable[ImportedSpecs] = (),
         glossary: Mapping[str, tuple[str, str]] | None = None,
+        today: datetime.date = datetime.date.min,
     ) -> None:
+        #: the build's date (``spec_today``): what is overdue is judged against it
+        self.today = today
         #: names that ordinary glossaries define (casefolded) → ``(docname, anchor)``
         self.glossary = dict(glossary or {})
         self.local = local_layer(specs, objects)

@@ -14,6 +14,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import ClassVar, NamedTuple
 
+#: the lifecycle roles a spec status can have; the checks, colours and filters know these.
+#: They are also the default status names (``spec_statuses``).
 SPEC_STATUSES = (
     "draft",
     "review",
@@ -29,8 +31,8 @@ SEVERITIES = ("low", "medium", "high")
 QUESTION_STATUSES = ("open", "answered", "deferred")
 DIAGRAM_KINDS = ("class", "sequence", "state", "flowchart", "er", "other")
 
-#: spec statuses at which every blocking question must be answered
-SETTLED_STATUSES = ("accepted", "implemented")
+#: lifecycle roles at which every blocking question must be answered
+SETTLED_ROLES = ("accepted", "implemented")
 
 ID_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*\Z")
 DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
@@ -90,6 +92,12 @@ def split_list(value: str | None) -> tuple[str, ...]:
     return tuple(item.strip() for item in value.split(",") if item.strip())
 
 
+def role_of(status: str) -> str:
+    """The lifecycle role a status name has by itself: its own name if a role, else ``""``."""
+    folded = status.casefold()
+    return next((role for role in SPEC_STATUSES if role == folded), "")
+
+
 def parse_date(value: str) -> datetime.date | None:
     """A calendar date written ``YYYY-MM-DD``, or ``None`` when *value* is not one."""
     if not DATE_PATTERN.match(value.strip()):
@@ -98,6 +106,12 @@ def parse_date(value: str) -> datetime.date | None:
         return datetime.date.fromisoformat(value.strip())
     except ValueError:
         return None
+
+
+def is_overdue(due: str, today: datetime.date) -> bool:
+    """Whether the date *due* (``YYYY-MM-DD``; empty: none) is before *today*."""
+    date = parse_date(due)
+    return date is not None and date < today
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -146,6 +160,8 @@ class Spec(Located):
     id: str
     title: str
     status: str = "draft"
+    #: the status's lifecycle role (``spec_statuses``); ``""``: the status has none
+    status_role: str = ""
     owners: tuple[str, ...] = ()
     stakeholders: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
@@ -157,6 +173,10 @@ class Spec(Located):
     #: the custom fields (``spec_fields``) written for it
     fields: FieldValues = ()
     links: tuple[SpecLink, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.status_role:  # no mapping said otherwise: a status named like a role has it
+            object.__setattr__(self, "status_role", role_of(self.status))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -350,6 +370,8 @@ class ViewQuery(Located):
     title: str = ""
     specs: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
+    #: lifecycle roles written in ``:status:``: a spec passes with any status that has one
+    status_roles: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     owners: tuple[str, ...] = ()
     flows: tuple[str, ...] = ()
@@ -378,6 +400,13 @@ class ViewQuery(Located):
         return not self.tags or bool(
             {t.casefold() for t in self.tags} & {t.casefold() for t in spec.tags}
         )
+
+    def wants_status(self, spec: Spec) -> bool:
+        """Whether *spec* passes ``:status:``: by its status's name or by its lifecycle role."""
+        if not self.statuses and not self.status_roles:
+            return True
+        named = spec.status.casefold() in {status.casefold() for status in self.statuses}
+        return named or spec.status_role in self.status_roles
 
 
 Location = tuple[str, int] | str

@@ -9,6 +9,7 @@ documents, and are read again at the start of every build. The project index
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
@@ -44,6 +45,8 @@ class SpecStore:
         self.glossary: dict[str, tuple[str, str]] = {}
         #: what the project-wide checks found in this build
         self.findings: tuple[Finding, ...] = ()
+        #: the build's date (``spec_today``), set after every reading
+        self.today = datetime.date.min
         self._index: ProjectIndex | None = None
 
     def __getstate__(self) -> dict[str, Any]:
@@ -61,6 +64,11 @@ class SpecStore:
     def set_glossary(self, glossary: dict[str, tuple[str, str]]) -> None:
         if glossary != self.glossary:
             self.glossary = glossary
+            self._index = None
+
+    def set_today(self, today: datetime.date) -> None:
+        if today != self.today:
+            self.today = today
             self._index = None
 
     def add_document(
@@ -97,7 +105,9 @@ class SpecStore:
     def index(self) -> ProjectIndex:
         """The project index, derived again after any change."""
         if self._index is None:
-            self._index = ProjectIndex(self.specs, self.objects, self.imported, self.glossary)
+            self._index = ProjectIndex(
+                self.specs, self.objects, self.imported, self.glossary, self.today
+            )
         return self._index
 
 

@@ -29,7 +29,7 @@ RST = """\
 
 .. spec::{argument}
    :id: {id}
-   :status: draft
+   :status: {status}
    :owners: {owner}
    :created: {today}
    :updated: {today}
@@ -125,7 +125,7 @@ MD = """\
 
 {fence}{{spec}} {title}
 :id: {id}
-:status: draft
+:status: {status}
 :owners: {owner}
 :created: {today}
 :updated: {today}
@@ -218,11 +218,12 @@ Its definition.
 """
 
 
-def render(title: str, spec_id: str, fmt: str, owner: str = "") -> str:
-    """The template filled in for one spec.
+def render(title: str, spec_id: str, fmt: str, owner: str = "", status: str = "draft") -> str:
+    """The template filled in for one spec, at *status* (the project's first status).
 
-    *title* and *owner* are one line each (``sphinx-spec new`` refuses others);
-    they are escaped where the template's markup would read them as markup.
+    *title*, *owner* and *status* are one line each (``sphinx-spec new``
+    refuses others); they are escaped where the template's markup would read
+    them as markup.
     """
     fill = rst_fields if fmt == "rst" else md_fields
     return (RST if fmt == "rst" else MD).format(
@@ -230,6 +231,7 @@ def render(title: str, spec_id: str, fmt: str, owner: str = "") -> str:
         title=title,
         today=datetime.date.today().isoformat(),
         **fill(title, spec_id, owner or "you"),
+        status=status if fmt == "rst" else md_option(status),
     )
 
 
@@ -256,9 +258,13 @@ def md_fields(title: str, spec_id: str, owner: str) -> dict[str, str]:
     The title after the fence is taken as written, but a backtick fence's
     line cannot hold a backtick (CommonMark): then the fence is ``~~~``.
     """
-    plain = PLAIN_OWNER.fullmatch(owner)
     return {
         "heading": MD_MARKUP.sub(r"\\\g<0>", f"{spec_id}: {title}"),
         "fence": "~~~" if "`" in title else "```",
-        "owner": owner if plain else "'{}'".format(owner.replace("'", "''")),
+        "owner": md_option(owner),
     }
+
+
+def md_option(value: str) -> str:
+    """An option value as MyST keeps it: as written if plain, else single-quoted."""
+    return value if PLAIN_OWNER.fullmatch(value) else "'{}'".format(value.replace("'", "''"))

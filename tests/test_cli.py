@@ -106,6 +106,7 @@ def test_check_passes_a_clean_project_and_summarises(project, capsys):
         "specs: 2",
         "  draft: 2",
         "open questions: 2 (0 blocking)",
+        "overdue questions: 0",
         "overdue revisits: 0",
         "warnings: 0",
     ]

@@ -197,7 +197,8 @@ def test_tuple_static_path_and_custom_statuses_build(app):
     assert (Path(app.outdir) / "_static" / "sphinx-spec.css").is_file()
     assert [line for line in warnings_of(app) if "unknown :status:" in line] == [
         "index.rst:29: WARNING: spec-index: unknown :status: 'finnal' (expected one of: Proposed, "
-        "Final); ignored [spec.option]"
+        "Final; or a lifecycle role: draft, review, accepted, implemented, deprecated, superseded, "
+        "rejected); ignored [spec.option]"
     ]
     assert text_of(html(app, "index").select_one("div.spec-card .spec-badge")) == "Final"
 

@@ -34,7 +34,7 @@ class SpecDirective(SpecDirectiveBase):
             self.header(record),
             spec_card_details("", spec=record),
             *self.body_nodes,
-            classes=["spec-card", f"spec-status-{slugify(record.status)}"],
+            classes=["spec-card", *status_classes(record)],
         )
         self.set_source_info(card)
         card[RECORD] = record
@@ -46,10 +46,12 @@ class SpecDirective(SpecDirectiveBase):
         if spec_id and not is_valid_id(spec_id):
             self.warn_option(f":id: {spec_id!r} is not a valid id")
             spec_id = ""
+        status = self.status()
         return Spec(
             id=spec_id,
             title=self.title or spec_id,  # without a title, links and views show the id
-            status=self.choice("status", self.config.spec_statuses, self.default_status()),
+            status=status,
+            status_role=self.config.spec_statuses.get(status, ""),
             owners=split_list(self.options.get("owners")),
             stakeholders=split_list(self.options.get("stakeholders")),
             tags=split_list(self.options.get("tags")),
@@ -70,6 +72,20 @@ class SpecDirective(SpecDirectiveBase):
             self.warn_option(f":links: {problem}")
         return tuple(links)
 
+    def status(self) -> str:
+        """The ``:status:`` written, spelled as in ``spec_statuses``; an unknown one warns."""
+        statuses = list(self.config.spec_statuses)
+        written = self.text("status")
+        value = {name.casefold(): name for name in statuses}.get(written.casefold(), written)
+        if value and value not in statuses:
+            default = self.default_status()
+            self.warn_option(
+                f"unknown :status: {value!r} (not in spec_statuses: {', '.join(statuses)}); "
+                f"using {default!r}"
+            )
+            return default
+        return value or self.default_status()
+
     def default_status(self) -> str:
         statuses = list(self.config.spec_statuses)
         return "draft" if "draft" in statuses or not statuses else statuses[0]
@@ -81,12 +97,19 @@ class SpecDirective(SpecDirectiveBase):
             header += nodes.Text(" ")
         if record.id:
             header += [nodes.literal(record.id, record.id, classes=["spec-id"]), nodes.Text(" ")]
-        header += status_badge(record.status)
+        header += status_badge(record)
         return header
 
 
-def status_badge(status: str) -> nodes.inline:
-    return nodes.inline(status, status, classes=["spec-badge", f"spec-status-{slugify(status)}"])
+def status_classes(record: Spec) -> list[str]:
+    """``spec-status-<name>``, and ``spec-role-<role>`` for a status with a lifecycle role."""
+    role = [f"spec-role-{record.status_role}"] if record.status_role else []
+    return [f"spec-status-{slugify(record.status)}", *role]
+
+
+def status_badge(record: Spec) -> nodes.inline:
+    status = record.status
+    return nodes.inline(status, status, classes=["spec-badge", *status_classes(record)])
 
 
 def setup_spec_directive(app: Sphinx) -> None:

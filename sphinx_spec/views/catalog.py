@@ -7,6 +7,7 @@ order, glossary terms alphabetically.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -30,12 +31,14 @@ from sphinx_spec.model import (
     Term,
     field_text,
     field_value,
+    is_overdue,
 )
 from sphinx_spec.views.query import (
     Cell,
     GraphEdge,
     GraphNode,
     Link,
+    Marked,
     Row,
     SpecGraph,
     Text,
@@ -134,6 +137,14 @@ def wants_fields(filters: list[tuple[str, tuple[str, ...]]], record: Spec | Spec
     )
 
 
+def due_cell(question: OpenQuestion, today: datetime.date) -> Cell:
+    """An open question's due date; marked overdue while it is open past it."""
+    if question.status == "open" and is_overdue(question.due, today):
+        overdue = _("overdue")
+        return Marked(f"{question.due} ({overdue})", "spec-overdue")
+    return Text(question.due)
+
+
 def spec_link(spec: Spec, text: str | None = None) -> Link:
     """A link to *spec*; an imported spec's text names its project."""
     text = spec.id if text is None else text
@@ -211,7 +222,7 @@ class View:
             spec = index.specs[spec_id]
             if not query.wants_spec(spec, current):
                 continue
-            if not self.own_status and not wants(query.statuses, spec.status):
+            if not self.own_status and not query.wants_status(spec):
                 continue
             if not self.own_owner and not wants(query.owners, *spec.owners):
                 continue
@@ -392,7 +403,9 @@ class OpenQuestionsView(View):
         sections = tuple(
             Section(
                 spec_link(specs[spec_id], f"{spec_id}: {specs[spec_id].title}"),
-                self.shaped(query, [(self.row_of(q), specs[spec_id], q) for q in questions]),
+                self.shaped(
+                    query, [(self.row_of(q, index.today), specs[spec_id], q) for q in questions]
+                ),
             )
             for spec_id, questions in grouped.items()
         )
@@ -406,12 +419,12 @@ class OpenQuestionsView(View):
         blocking = sum(q.blocking and q.status == "open" for q in questions)
         return (*counts, ("blocking", blocking))
 
-    def row_of(self, obj: OpenQuestion) -> Row:
+    def row_of(self, obj: OpenQuestion, today: datetime.date) -> Row:
         return (
             object_link(obj),
             Text(obj.status),
             Text(obj.owner),
-            Text(obj.due),
+            due_cell(obj, today),
             Text("yes" if obj.blocking else ""),
             Text(obj.answer),
         )
@@ -502,7 +515,9 @@ class GraphView(ProjectIndexView):
         labels = {item[1].id: self.label(query, item) for item in shown}
         node_ids = {spec.id: f"s{n}" for n, spec in enumerate(specs)}
         nodes = tuple(
-            GraphNode(node_ids[spec.id], spec_link(spec, labels[spec.id]), spec.status)
+            GraphNode(
+                node_ids[spec.id], spec_link(spec, labels[spec.id]), spec.status, spec.status_role
+            )
             for spec in specs
         )
         edges = tuple(

@@ -17,6 +17,7 @@ from sphinx_spec.model import (
     CONCESSION_KINDS,
     KINDS,
     SPEC_KIND,
+    SPEC_STATUSES,
     CustomField,
     is_valid_id,
     parse_date,
@@ -40,11 +41,13 @@ class ViewDirective(SpecDirectiveBase):
     option_spec: ClassVar[dict[str, Any]] = OptionSpec.of(*COMMON_OPTIONS)
 
     def render(self) -> list[nodes.Node]:
+        statuses, status_roles = self.status_filter()
         query = ViewQuery(
             view=self.view.name,
             title=self.title,
             specs=self.spec_ids(),
-            statuses=self.allowed("status", self.allowed_statuses()),
+            statuses=statuses,
+            status_roles=status_roles,
             tags=split_list(self.options.get("tags")),
             owners=split_list(self.options.get("owner")),
             flows=self.flow_ids() if "flow" in self.option_spec else (),
@@ -133,17 +136,33 @@ class ViewDirective(SpecDirectiveBase):
     def flow_ids(self) -> tuple[str, ...]:
         return self.ids("flow") or matches_nothing(split_list(self.options.get("flow")))
 
-    def allowed_statuses(self) -> tuple[str, ...]:
-        return self.view.statuses or tuple(self.config.spec_statuses)
+    def status_filter(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """``:status:`` as status names and lifecycle roles.
 
-    def allowed(self, name: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
+        A view of objects with statuses of their own takes those. A view of
+        specs takes the project's status names and the lifecycle roles; a
+        value that is a status name means that status, even if it is a role too.
+        """
+        if self.view.statuses:
+            return self.allowed("status", self.view.statuses), ()
+        names = tuple(self.config.spec_statuses)
+        folded = {name.casefold() for name in names}
+        roles = tuple(role for role in SPEC_STATUSES if role not in folded)
+        expected = ", ".join(names) + (
+            f"; or a lifecycle role: {', '.join(roles)}" if roles else ""
+        )
+        kept = self.allowed("status", (*names, *roles), expected)
+        return tuple(v for v in kept if v not in roles), tuple(v for v in kept if v in roles)
+
+    def allowed(self, name: str, allowed: tuple[str, ...], expected: str = "") -> tuple[str, ...]:
         """The listed values that are allowed; each other one is a ``spec.option`` warning."""
         spelled = {choice.casefold(): choice for choice in allowed}
         values = split_list(self.options.get(name))
         for value in values:
             if value.casefold() not in spelled:
                 self.warn_option(
-                    f"unknown :{name}: {value!r} (expected one of: {', '.join(allowed)}); ignored"
+                    f"unknown :{name}: {value!r} "
+                    f"(expected one of: {expected or ', '.join(allowed)}); ignored"
                 )
         kept = tuple(spelled[v.casefold()] for v in values if v.casefold() in spelled)
         return kept or matches_nothing(values)

@@ -17,6 +17,7 @@ __all__ = [
     "GraphEdge",
     "GraphNode",
     "Link",
+    "Marked",
     "Row",
     "SpecGraph",
     "Text",
@@ -31,6 +32,13 @@ class Text(NamedTuple):
     text: str
 
 
+class Marked(NamedTuple):
+    """A plain cell with a mark for HTML (a CSS class), such as ``spec-overdue``."""
+
+    text: str
+    mark: str
+
+
 class Link(NamedTuple):
     """A cell that links to a spec or an object (``kind``, full id), with its text."""
 
@@ -40,16 +48,17 @@ class Link(NamedTuple):
     step: int = 0
 
 
-Cell = Text | Link | tuple[Link, ...]
+Cell = Text | Marked | Link | tuple[Link, ...]
 Row = tuple[Cell, ...]
 
 
 class GraphNode(NamedTuple):
-    """A spec in the spec graph: its Mermaid node id, its link and its status."""
+    """A spec in the spec graph: its Mermaid node id, its link, its status and its role."""
 
     node_id: str
     spec: Link
     status: str
+    role: str = ""
 
 
 class GraphEdge(NamedTuple):

@@ -25,7 +25,7 @@ from sphinx_spec.nodes import IdAllocator, spec_view, spec_xref
 from sphinx_spec.report import warn
 from sphinx_spec.store import store_of
 from sphinx_spec.views.catalog import VIEWS, Section, View, ViewResult, view_result
-from sphinx_spec.views.query import Cell, Link, Row, SpecGraph, ViewQuery
+from sphinx_spec.views.query import Cell, Link, Marked, Row, SpecGraph, ViewQuery
 
 _ = get_translation("sphinx_spec")
 
@@ -51,6 +51,8 @@ def cell_nodes(cell: Cell, docname: str) -> list[nodes.Node]:
         return parts
     if isinstance(cell, Link):
         return [link_node(cell, docname)]
+    if isinstance(cell, Marked):
+        return [nodes.inline(cell.text, cell.text, classes=[cell.mark])]
     return [nodes.Text(cell.text)] if cell.text else []  # type: ignore[union-attr]
 
 
