@@ -24,6 +24,8 @@ SPEC_STATUSES = (
     "rejected",
 )
 APPROACH_STATUSES = ("chosen", "proposed", "rejected", "deferred")
+#: approach statuses marked as not taken, in the card and the trade-off table
+SET_ASIDE_STATUSES = ("rejected", "deferred")
 CONCESSION_KINDS = ("edge-case", "concession", "limitation", "risk", "deferred", "debt")
 SEVERITIES = ("low", "medium", "high")
 QUESTION_STATUSES = ("open", "answered", "deferred")
@@ -128,6 +130,9 @@ class SpecObject(Located):
     spec_id: str = ""
     id_explicit: bool = True
     text: str = ""
+    #: the options written with inline markup, each with the references it makes
+    #: (``(role kind, target, step, domain)``); the parsed nodes are in the store
+    markup: tuple[tuple[str, tuple[tuple[str, str, int, str], ...]], ...] = ()
 
     @property
     def full_id(self) -> str:
@@ -169,6 +174,7 @@ class Concession(SpecObject):
     category: str = "concession"
     severity: str = ""
     owner: str = ""
+    mitigation: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
