@@ -39,6 +39,8 @@ RichRef = tuple[str, str, int, str]
 MARKUP_HINT = re.compile(r"[`*_|\[\]<>{}\\&:@]|://|www\.")
 #: the reporter level above every message: parse problems are reported once, as spec.option
 SILENT = 5
+#: docutils' level of a warning: infos ("No role entry for …") are no problem
+WARNING_LEVEL = 2
 
 
 def parse_rich(directive: SphinxDirective, name: str, value: str) -> list[nodes.Node] | None:
@@ -59,9 +61,14 @@ def parse_rich(directive: SphinxDirective, name: str, value: str) -> list[nodes.
         messages, parsed = [nodes.system_message(str(exc))], []
     finally:
         reporter.report_level = level
-    problems = [*messages, *found(parsed, (nodes.system_message, nodes.problematic))]
+    messages = [
+        message
+        for message in [*messages, *found(parsed, nodes.system_message)]
+        if message.get("level", 2) >= WARNING_LEVEL
+    ]
+    problems = messages or found(parsed, nodes.problematic)
     if problems:
-        why = "; ".join(problem_text(problem) for problem in problems)
+        why = "; ".join(dict.fromkeys(problem_text(problem) for problem in problems))
         source, line = directive.get_source_info()
         where = f"{source}:{line}" if source else (directive.env.docname, directive.lineno)
         warn(
@@ -90,11 +97,7 @@ def problem_text(problem: nodes.Node) -> str:
 
 def found(parsed: Iterable[nodes.Node], kinds: Any) -> list[nodes.Node]:
     """The nodes of *kinds* (a class or a tuple of classes) in *parsed*, tops included."""
-    return [
-        node
-        for top in parsed
-        for node in top.findall(lambda node: isinstance(node, kinds))
-    ]
+    return [node for top in parsed for node in top.findall(lambda node: isinstance(node, kinds))]
 
 
 def neutralised(node: nodes.Node) -> nodes.Node:

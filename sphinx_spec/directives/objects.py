@@ -23,10 +23,10 @@ from sphinx_spec.directives.base import (
 )
 from sphinx_spec.model import (
     APPROACH_STATUSES,
-    SET_ASIDE_STATUSES,
     CONCESSION_KINDS,
     KINDS,
     QUESTION_STATUSES,
+    SET_ASIDE_STATUSES,
     SEVERITIES,
     Approach,
     Concession,

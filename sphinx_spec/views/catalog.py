@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from sphinx.locale import get_translation
 
 from sphinx_spec.index import ProjectIndex
 from sphinx_spec.model import (
     APPROACH_STATUSES,
-    SET_ASIDE_STATUSES,
     QUESTION_STATUSES,
+    SET_ASIDE_STATUSES,
     Approach,
     Concession,
     ErrorPath,
@@ -70,7 +70,7 @@ class ViewResult:
         rows = any(section.rows for section in self.sections) or self.listed
         return not rows and not (self.graph and self.graph.nodes)
 
-    def cells(self) -> Iterator[Cell | None]:
+    def cells(self) -> Iterator[Cell | Text | Link | Rich | None]:
         """Every cell: section headings, then cells row by row, graph nodes; lists opened."""
         cells: list[Cell | None] = [section.heading for section in self.sections]
         cells += [cell for section in self.sections for row in section.rows for cell in row]
@@ -80,7 +80,7 @@ class ViewResult:
             if isinstance(cell, Parts):
                 yield from cell.parts
             elif isinstance(cell, tuple) and not isinstance(cell, Text | Link | Rich | Badge):
-                yield from cell
+                yield from cast(tuple[Link, ...], cell)  # a list of links
             else:
                 yield cell
 

@@ -23,10 +23,9 @@ from sphinx_spec.builders import BuilderKind, current_builder
 from sphinx_spec.diagrams import MERMAID_MAX_EDGES, MERMAID_MAX_TEXT, mermaid_node, spec_graph
 from sphinx_spec.nodes import IdAllocator, spec_view, spec_xref
 from sphinx_spec.report import warn
-from sphinx_spec.store import store_of
-from sphinx_spec.views.catalog import VIEWS, Section, View, ViewResult, view_result
 from sphinx_spec.richtext import view_copy
-from sphinx_spec.store import SpecStore
+from sphinx_spec.store import SpecStore, store_of
+from sphinx_spec.views.catalog import VIEWS, Section, View, ViewResult, view_result
 from sphinx_spec.views.query import Badge, Cell, Link, Parts, Rich, Row, SpecGraph, ViewQuery
 
 _ = get_translation("sphinx_spec")
@@ -61,9 +60,7 @@ def fill_rich(block: nodes.Element, store: SpecStore, docname: str) -> None:
 
 
 def badge_node(cell: Badge) -> nodes.inline:
-    return nodes.inline(
-        cell.text, cell.text, classes=["spec-badge", f"spec-status-{cell.status}"]
-    )
+    return nodes.inline(cell.text, cell.text, classes=["spec-badge", f"spec-status-{cell.status}"])
 
 
 def cell_nodes(cell: Cell, docname: str) -> list[nodes.Node]:
@@ -72,11 +69,11 @@ def cell_nodes(cell: Cell, docname: str) -> list[nodes.Node]:
     if isinstance(cell, Badge):
         return [badge_node(cell)]
     if isinstance(cell, Parts):
-        parts: list[nodes.Node] = []
+        listed: list[nodes.Node] = []
         for n, part in enumerate(cell.parts):
-            parts += [nodes.Text(", ")] if n else []
-            parts += cell_nodes(part, docname)
-        return parts
+            listed += [nodes.Text(", ")] if n else []
+            listed += cell_nodes(part, docname)
+        return listed
     if (
         isinstance(cell, tuple)
         and not isinstance(cell, Link)
