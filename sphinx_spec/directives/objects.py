@@ -185,15 +185,16 @@ class ApproachDirective(ObjectDirective):
         ]
 
     def alternatives(self, record: Approach) -> nodes.Node | None:
-        """The entries, each in its own inline: :class:`LinkAlternatives` links approach ids."""
+        """The entries, the *n*-th at child ``2n`` (commas between): :class:`LinkAlternatives`
+        links those that name an approach."""
         if not record.alternatives:
             return None
         listed = nodes.inline("", "", classes=["spec-alternatives"])
+        listed[ALTERNATIVES] = record.alternatives
         for n, entry in enumerate(record.alternatives):
             listed += [nodes.Text(", ")] if n else []
             value = self.shown(f"alternatives.{n}", entry)
-            shown_entry = nodes.Text(value) if isinstance(value, str) else value
-            listed += nodes.inline("", "", shown_entry, spec_alternative=entry)
+            listed += nodes.Text(value) if isinstance(value, str) else value
         return listed
 
     def badge(self, record: Approach) -> list[nodes.Node]:
@@ -206,6 +207,8 @@ class ApproachDirective(ObjectDirective):
         return [f"spec-approach-{record.status}"] if record.status in SET_ASIDE_STATUSES else []
 
 
+#: the attribute of an approach's alternatives row that lists its entries
+ALTERNATIVES = "spec_alternatives"
 #: how a rejected or deferred approach is marked, in words
 STATUS_WORDS = {"rejected": _("rejected"), "deferred": _("deferred")}
 
@@ -226,17 +229,14 @@ class LinkAlternatives(SphinxTransform):
         marked = [(n, r) for n, r in marked_records(self.document) if isinstance(r, Approach)]
         ids = {record.local_id for _node, record in marked if record.anchor and record.spec_id}
         for node, record in marked:
-            if not record.spec_id:
-                continue
-            for entry in list(node.findall(nodes.inline)):
-                written = entry.get("spec_alternative")
-                if written is None:
-                    continue
-                del entry["spec_alternative"]
-                if written in ids and isinstance(entry.children[0], nodes.Text):
-                    target = f"{record.spec_id}.{written}"
-                    entry.children = []
-                    entry += spec_xref("approach", target, record.docname, written, explicit=True)
+            for listed in list(node.findall(nodes.inline)):
+                entries = listed.attributes.pop(ALTERNATIVES, ())
+                for n, entry in enumerate(entries):
+                    shown_entry = listed.children[2 * n]
+                    if record.spec_id and entry in ids and isinstance(shown_entry, nodes.Text):
+                        target = f"{record.spec_id}.{entry}"
+                        link = spec_xref("approach", target, record.docname, entry, explicit=True)
+                        listed[2 * n] = link
 
 
 def setup_object_transforms(app: Sphinx) -> None:
