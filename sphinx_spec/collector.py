@@ -34,9 +34,10 @@ from sphinx_spec.model import Spec, SpecObject
 from sphinx_spec.nodes import spec_view
 from sphinx_spec.records import RECORD, is_collected, marked_records
 from sphinx_spec.report import report
-from sphinx_spec.richtext import RICH
+from sphinx_spec.richtext import filed_values
 from sphinx_spec.store import Reference, store_of
 from sphinx_spec.terms import glossary_terms
+from sphinx_spec.wording import body_of
 
 
 def references_in(doctree: nodes.document) -> Iterator[Reference]:
@@ -56,14 +57,15 @@ def take_records(doctree: nodes.document) -> tuple[Spec | None, list[SpecObject]
     spec, objects, rich = None, [], {}
     for node, record in marked_records(doctree):
         del node[RECORD]
-        parsed = node.attributes.pop(RICH, {})
         if not is_collected(record):
             continue
         if isinstance(record, Spec):
             spec = record
         else:
             objects.append(record)
-            rich.update({(record.kind, record.full_id, key): v for key, v in parsed.items()})
+            keys = (key for key, _refs in record.markup)
+            filed = filed_values(node, keys, body_of(node))
+            rich.update({(record.kind, record.full_id, key): v for key, v in filed.items()})
     return spec, objects, rich
 
 

@@ -28,8 +28,8 @@ from sphinx_spec.index import ProjectIndex
 from sphinx_spec.model import SPEC_KIND, SpecObject
 from sphinx_spec.report import warn
 
-#: the node attribute a directive's parsed values travel in, to the collector
-RICH = "spec_rich"
+#: the attribute of the inline that shows a parsed value in the object's field list: its key
+RICH_KEY = "spec_rich_key"
 #: a reference a value makes: ``(role kind, target, flow step or 0, domain)``, as
 #: :class:`~sphinx_spec.store.Reference`
 RichRef = tuple[str, str, int, str]
@@ -115,6 +115,7 @@ def inline_of(body: Sequence[nodes.Node]) -> list[nodes.Node] | None:
 
     For a term's definition in the glossary view.
     """
+    body = [node for node in body if not isinstance(node, nodes.target)]  # the anchor
     paragraphs = [node for node in body if isinstance(node, nodes.paragraph)]
     if not paragraphs or len(paragraphs) != len(body):
         return None
@@ -144,9 +145,27 @@ def references(parsed: Sequence[nodes.Node]) -> tuple[RichRef, ...]:
     )
 
 
-def shown(parsed: Sequence[nodes.Node]) -> nodes.inline:
-    """A copy of parsed nodes for the object's own field list."""
-    return nodes.inline("", "", *(node.deepcopy() for node in parsed), classes=["spec-rich"])
+def shown(parsed: Sequence[nodes.Node], key: str) -> nodes.inline:
+    """Parsed nodes for the object's own field list, under *key* (the option's name)."""
+    return nodes.inline("", "", *parsed, classes=["spec-rich"], **{RICH_KEY: key})
+
+
+def filed_values(
+    node: nodes.Element, keys: Iterable[str], body: Sequence[nodes.Node]
+) -> dict[str, list[nodes.Node]]:
+    """Copies of the values with markup that *node* shows, once the document is read
+    (substitutions and translations done), by key; ``text`` is the body's inline markup."""
+    wanted = set(keys)
+    filed: dict[str, list[nodes.Node]] = {}
+    if not wanted:
+        return filed
+    for inline in node.findall(nodes.inline):
+        key = inline.attributes.pop(RICH_KEY, None)
+        if key in wanted:
+            filed.setdefault(key, [child.deepcopy() for child in inline.children])
+    if "text" in wanted:
+        filed["text"] = inline_of(body) or []
+    return filed
 
 
 def view_copy(

@@ -234,7 +234,9 @@ def test_mitigation_is_a_column_of_the_risk_register_and_exported(built):
     mitigations = {name: text_of(cell) for name, cell in view_cells(page, "Risks", "Mitigation")}
     assert mitigations == {
         "Cookie theft": "rotate md-rotate keys, see Signed cookies",
-        "Pods may be killed early": "raise ShutdownGracePeriod and follow Shutdown inhibitor",
+        "Pods may be killed early": (
+            "raise ShutdownGracePeriod in the kubelet and follow Shutdown inhibitor"
+        ),
     }
     exported = json.loads(output(built["html"], "spec.json"))
     objects = {obj["full_id"]: obj for obj in exported["objects"]}
@@ -334,9 +336,10 @@ def test_raw_markup_is_escaped_and_never_reaches_the_page(hostile):
         assert "<script>alert" not in source and "<img" not in source
     views = html(hostile, "views")
     shown = text_of(views.find("table", class_="spec-view"))
-    assert 'keep <script>alert("rst-raw")</script> out' in shown
-    assert '<img src=x onerror=alert("rst-img")> and more' in shown
-    assert 'keep <script>alert("md-raw")</script> out, emphasis stays' in shown
+    # as on the card: after Sphinx's smart quotes
+    assert "keep <script>alert(“rst-raw”)</script> out" in shown
+    assert "<img src=x onerror=alert(“rst-img”)> and more" in shown
+    assert "keep <script>alert(“md-raw”)</script> out, emphasis stays" in shown
     emphasis = [text_of(em) for em in views.find_all("em")]
     assert emphasis == ["and", "emphasis"]
 

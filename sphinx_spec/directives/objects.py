@@ -40,7 +40,7 @@ from sphinx_spec.model import (
 )
 from sphinx_spec.nodes import fields, spec_xref
 from sphinx_spec.records import RECORD, marked_records
-from sphinx_spec.richtext import RICH, inline_of, parse_rich, references, shown
+from sphinx_spec.richtext import inline_of, parse_rich, references, shown
 
 Rows = list[tuple[str, "str | nodes.Node | None"]]
 
@@ -94,8 +94,6 @@ class ObjectDirective(SpecDirectiveBase):
         node["classes"] += self.classes(record)
         self.set_source_info(node)
         node[RECORD] = record
-        if self.rich_values:
-            node[RICH] = self.rich_values
         return [node]
 
     def rich(self, name: str, value: str | None = None, key: str = "") -> str:
@@ -109,7 +107,7 @@ class ObjectDirective(SpecDirectiveBase):
     def shown(self, key: str, value: str) -> str | nodes.Node:
         """What the field list shows for *value*: its parsed markup, if any, else the text."""
         parsed = self.rich_values.get(key)
-        return shown(parsed) if parsed is not None and value else value
+        return shown(parsed, key) if parsed is not None and value else value
 
     def badge(self, record: Any) -> list[nodes.Node]:
         """Nodes after the title (a status badge)."""
