@@ -358,6 +358,21 @@ def test_broken_markup_is_a_located_warning_and_shows_as_written(hostile):
     assert "uses :nosuchrole:`thing`" in shown and "uses {nosuchrole}`thing`" in shown
 
 
+def test_a_view_shown_as_a_list_keeps_the_markup(tmp_path):
+    """In a table cell the text builder lists the rows; the values keep their markup."""
+    src = tmp_path / "src"
+    shutil.copytree(HOSTILE, src)
+    app = build(src, "text")
+    assert located(app, "view") == [
+        "nested.rst:8: spec-tradeoffs: the text builder cannot put a table inside a table "
+        "cell; the view is shown as a list"
+    ]
+    listed = " ".join(output(app, "nested.txt").replace("|", " ").split())  # the cell's rules
+    assert 'Raw role — Decision: keep <script>alert("rst-raw")</script> out' in listed
+    assert 'Rationale: <img src=x onerror=alert("rst-img")> *and* more' in listed
+    assert "Status: chosen" in listed
+
+
 # -- freshness ------------------------------------------------------------------------------------
 
 
