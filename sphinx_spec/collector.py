@@ -34,8 +34,10 @@ from sphinx_spec.model import Spec, SpecObject
 from sphinx_spec.nodes import spec_view
 from sphinx_spec.records import RECORD, is_collected, marked_records
 from sphinx_spec.report import report
+from sphinx_spec.richtext import filed_values
 from sphinx_spec.store import Reference, store_of
 from sphinx_spec.terms import glossary_terms
+from sphinx_spec.wording import body_of
 
 
 def references_in(doctree: nodes.document) -> Iterator[Reference]:
@@ -46,9 +48,13 @@ def references_in(doctree: nodes.document) -> Iterator[Reference]:
             yield Reference(kind, ref.get("reftarget", ""), ref.get("spec_step") or 0, domain)
 
 
-def take_records(doctree: nodes.document) -> tuple[Spec | None, list[SpecObject]]:
-    """The document's collected spec and objects; the marks leave the doctree."""
-    spec, objects = None, []
+Rich = dict[tuple[str, str, str], list[nodes.Node]]
+
+
+def take_records(doctree: nodes.document) -> tuple[Spec | None, list[SpecObject], Rich]:
+    """The document's collected spec and objects, and their parsed values with markup;
+    the marks leave the doctree."""
+    spec, objects, rich = None, [], {}
     for node, record in marked_records(doctree):
         del node[RECORD]
         if not is_collected(record):
@@ -57,7 +63,10 @@ def take_records(doctree: nodes.document) -> tuple[Spec | None, list[SpecObject]
             spec = record
         else:
             objects.append(record)
-    return spec, objects
+            keys = (key for key, _refs in record.markup)
+            filed = filed_values(node, keys, body_of(node))
+            rich.update({(record.kind, record.full_id, key): v for key, v in filed.items()})
+    return spec, objects, rich
 
 
 class SpecCollector(EnvironmentCollector):
@@ -78,10 +87,10 @@ class SpecCollector(EnvironmentCollector):
         store_of(env).purge(docname)
 
     def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
-        spec, objects = take_records(doctree)
+        spec, objects, rich = take_records(doctree)
         views = [node["query"] for node in doctree.findall(spec_view)]
         store_of(app.env).add_document(
-            app.env.docname, spec, objects, references_in(doctree), views
+            app.env.docname, spec, objects, references_in(doctree), views, rich
         )
 
     def merge_other(

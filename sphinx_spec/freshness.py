@@ -66,7 +66,12 @@ def view_data(index: ProjectIndex, query: ViewQuery) -> object:
         describe(index.resolve(link.kind, link.target, query.docname), link.step)
         for link in result.links()
     ]
-    return (query, result, targets)
+    rich = [
+        describe_reference(index, Reference(*ref), cell.docname)
+        for cell in result.rich_cells()
+        for ref in cell.refs
+    ]
+    return (query, result, targets, rich)
 
 
 def shown_data(store: SpecStore, index: ProjectIndex, docname: str) -> list[object]:

@@ -26,6 +26,8 @@ SPEC_STATUSES = (
     "rejected",
 )
 APPROACH_STATUSES = ("chosen", "proposed", "rejected", "deferred")
+#: approach statuses marked as not taken, in the card and the trade-off table
+SET_ASIDE_STATUSES = ("rejected", "deferred")
 CONCESSION_KINDS = ("edge-case", "concession", "limitation", "risk", "deferred", "debt")
 SEVERITIES = ("low", "medium", "high")
 QUESTION_STATUSES = ("open", "answered", "deferred")
@@ -192,6 +194,9 @@ class SpecObject(Located):
     text: str = ""
     #: the custom fields (``spec_fields``) written for it
     fields: FieldValues = ()
+    #: the options written with inline markup, each with the references it makes
+    #: (``(role kind, target, step, domain)``); the parsed nodes are in the store
+    markup: tuple[tuple[str, tuple[tuple[str, str, int, str], ...]], ...] = ()
 
     @property
     def full_id(self) -> str:
@@ -233,6 +238,7 @@ class Concession(SpecObject):
     category: str = "concession"
     severity: str = ""
     owner: str = ""
+    mitigation: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

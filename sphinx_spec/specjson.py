@@ -43,7 +43,7 @@ if TYPE_CHECKING:  # imported when a file is read: most builds never need them
 FORMAT_VERSION = 1
 SCHEMA_PATH = Path(__file__).parent / "schema" / "spec.schema.json"
 #: Fields that describe the build machine rather than the spec: left out of the export.
-PRIVATE_FIELDS = {"source", "id_explicit", "project", "href"}
+PRIVATE_FIELDS = {"source", "id_explicit", "project", "href", "markup"}
 #: Where a record was written in its own project: replaced for a record read back.
 LOCATED_FIELDS = {field.name for field in dataclasses.fields(Located)}
 

@@ -37,6 +37,9 @@ class SpecStore:
         self.objects: dict[str, tuple[SpecObject, ...]] = {}
         self.references: dict[str, frozenset[Reference]] = {}
         self.views: dict[str, tuple[ViewQuery, ...]] = {}
+        #: option values written with inline markup, parsed: ``(kind, full id, option)`` → nodes
+        #: (only values with markup; views on other pages show copies)
+        self.rich: dict[str, dict[tuple[str, str, str], list[Any]]] = {}
         #: output directory → docname → digest of the cross-document data its page shows
         self.fingerprints: dict[str, dict[str, str]] = {}
         #: what ``spec_import`` brought in; read again at the start of every build
@@ -78,6 +81,7 @@ class SpecStore:
         objects: Iterable[SpecObject],
         references: Iterable[Reference],
         views: Iterable[ViewQuery],
+        rich: dict[tuple[str, str, str], list[Any]] | None = None,
     ) -> None:
         """File what one document holds: its spec (if it has one), objects, links and views."""
         self.purge(docname)
@@ -86,10 +90,12 @@ class SpecStore:
             self.objects[docname] = tuple(objects)
         self.references[docname] = frozenset(references)
         self.views[docname] = tuple(views)
+        if rich:
+            self.rich[docname] = rich
 
     def tables(self) -> tuple[dict[str, Any], ...]:
         """The per-document tables, all keyed by docname."""
-        return (self.specs, self.objects, self.references, self.views)
+        return (self.specs, self.objects, self.references, self.views, self.rich)
 
     def purge(self, docname: str) -> None:
         for table in self.tables():

@@ -133,6 +133,7 @@ OBJECT_GRAMMAR = {
         "kind": "concession_kind",
         "severity": "severity",
         "owner": "owner",
+        "mitigation": "text",
     },
     "spec-flow": {
         "id": "id",

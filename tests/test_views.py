@@ -123,15 +123,16 @@ QUESTION_HEADINGS = {
 }
 
 CONCESSIONS = {
-    "ALPHA-001.skew": ("Clock skew between regions", "risk", "high", "carol", "ALPHA-001"),
-    "ALPHA-001.archival": ("Attempts table has no archival", "debt", "low", "bob", "ALPHA-001"),
-    "BETA-002.outlive": ("Tokens outlive logout", "limitation", "medium", "dana", "BETA-002"),
+    "ALPHA-001.skew": ("Clock skew between regions", "risk", "high", "carol", "", "ALPHA-001"),
+    "ALPHA-001.archival": ("Attempts table has no archival", "debt", "low", "bob", "",
+                           "ALPHA-001"),
+    "BETA-002.outlive": ("Tokens outlive logout", "limitation", "medium", "dana", "", "BETA-002"),
     "BETA-002.polyfill": ("Old browsers need a polyfill", "edge-case", "low", "carol",
-                          "BETA-002"),
+                          "", "BETA-002"),
     "DELTA-004.unpersisted": ("Retries never persisted", "deferred", "low", "bob",
-                              "DELTA-004"),
-    "GAMMA-003.costs": ("Retention costs", "debt", "medium", "erik", "GAMMA-003"),
-    "GAMMA-003.redaction": ("Manual redaction", "concession", "", "", "GAMMA-003"),
+                              "", "DELTA-004"),
+    "GAMMA-003.costs": ("Retention costs", "debt", "medium", "erik", "", "GAMMA-003"),
+    "GAMMA-003.redaction": ("Manual redaction", "concession", "", "", "", "GAMMA-003"),
 }  # fmt: skip
 
 IDEMPOTENCY = "A client-supplied token that makes a retried request safe."
@@ -144,7 +145,7 @@ COLUMNS = {
     "error-paths-all": ["#", "Condition", "System action", "User feedback", "Flow / step",
                         "Spec"],
     "questions-all": ["Question", "Status", "Owner", "Due", "Blocking", "Answer"],
-    "concessions-all": ["Concession", "Kind", "Severity", "Owner", "Spec"],
+    "concessions-all": ["Concession", "Kind", "Severity", "Owner", "Mitigation", "Spec"],
     "glossary-all": ["Term", "Definition", "Aliases", "Defined in"],
 }  # fmt: skip
 
@@ -637,7 +638,7 @@ def test_concessions_list_every_concession(app, page):
 
 def test_concession_rows_link_to_the_concession_and_its_spec(app, page):
     expected = [
-        [[object_target("concession", key)], [], [], [], [spec_target(key.split(".")[0])]]
+        [[object_target("concession", key)], [], [], [], [], [spec_target(key.split(".")[0])]]
         for key in CONCESSIONS
     ]
     assert row_targets(page, view(app, page, "concessions-all")) == expected

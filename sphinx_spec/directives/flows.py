@@ -53,8 +53,8 @@ class FlowDirective(ObjectDirective):
             steps["classes"].append("spec-flow-steps")
         return {
             "actor": self.text("actor"),
-            "precondition": self.text("precondition"),
-            "postcondition": self.text("postcondition"),
+            "precondition": self.rich("precondition"),
+            "postcondition": self.rich("postcondition"),
             "steps": tuple(" ".join(item.astext().split()) for item in steps or []),
             "participants": self.participants(),
             "diagram": self.choice("diagram", FLOW_DIAGRAMS, ""),
@@ -84,8 +84,8 @@ class FlowDirective(ObjectDirective):
     def rows(self, record: Flow) -> Rows:
         return [
             (str(_("Actor")), record.actor),
-            (str(_("Pre-condition")), record.precondition),
-            (str(_("Post-condition")), record.postcondition),
+            (str(_("Pre-condition")), self.shown("precondition", record.precondition)),
+            (str(_("Post-condition")), self.shown("postcondition", record.postcondition)),
         ]
 
 
@@ -109,8 +109,8 @@ class ErrorPathDirective(ObjectDirective):
         return {
             "flow": flow,
             "step": step,
-            "action": self.required("action"),
-            "feedback": self.required("feedback"),
+            "action": self.rich("action", self.required("action")),
+            "feedback": self.rich("feedback", self.required("feedback")),
         }
 
     def step_number(self) -> int | None:
@@ -125,8 +125,8 @@ class ErrorPathDirective(ObjectDirective):
     def rows(self, record: ErrorPath) -> Rows:
         return [
             (str(_("Flow")), self.flow_link(record)),
-            (str(_("System action")), record.action),
-            (str(_("User feedback")), record.feedback),
+            (str(_("System action")), self.shown("action", record.action)),
+            (str(_("User feedback")), self.shown("feedback", record.feedback)),
         ]
 
     def flow_link(self, record: ErrorPath) -> nodes.Node | None:

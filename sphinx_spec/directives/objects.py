@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.transforms import SphinxTransform
 
 from sphinx_spec.directives.base import (
     OptionSpec,
@@ -25,6 +27,7 @@ from sphinx_spec.model import (
     CONCESSION_KINDS,
     KINDS,
     QUESTION_STATUSES,
+    SET_ASIDE_STATUSES,
     SEVERITIES,
     Approach,
     Concession,
@@ -37,7 +40,8 @@ from sphinx_spec.model import (
     split_list,
 )
 from sphinx_spec.nodes import fields, spec_xref
-from sphinx_spec.records import RECORD
+from sphinx_spec.records import RECORD, marked_records
+from sphinx_spec.richtext import inline_of, parse_rich, references, shown
 
 Rows = list[tuple[str, "str | nodes.Node | None"]]
 
@@ -71,26 +75,50 @@ class ObjectDirective(SpecDirectiveBase):
         DIRECTIVE_CLASSES[cls.record_class.kind] = cls
 
     def render(self) -> list[nodes.Node]:
+        #: option (or ``alternatives.<n>``, ``text``) → its value parsed, for values with markup
+        self.rich_values: dict[str, list[nodes.Node]] = {}
         body = self.parse_body()
         local_id, explicit = self.own_id(self.derived_id())
+        values = self.record_fields(body)
         record = self.record_class(
             local_id=local_id,
             title=self.title or local_id,
             id_explicit=explicit,
             text=plain_text(body),
             fields=self.custom_values(),
+            markup=tuple((key, references(value)) for key, value in self.rich_values.items()),
             **self.placement(),
-            **self.record_fields(body),
+            **values,
         )
+        title = title_line(self.label(record), record.title)
+        title += self.badge(record)
         node = object_container(
-            record.kind,
-            title_line(self.label(record), record.title),
-            *fields([*self.rows(record), *custom_rows(record.fields)]),
-            *body,
+            record.kind, title, *fields([*self.rows(record), *custom_rows(record.fields)]), *body
         )
+        node["classes"] += self.classes(record)
         self.set_source_info(node)
         node[RECORD] = record
         return [node]
+
+    def rich(self, name: str, value: str | None = None, key: str = "") -> str:
+        """Option *name* as written; with inline markup, its parsed nodes are kept under *key*."""
+        value = self.text(name) if value is None else value
+        parsed = parse_rich(self, name, value)
+        if parsed is not None:
+            self.rich_values[key or name] = parsed
+        return value
+
+    def shown(self, key: str, value: str) -> str | nodes.Node:
+        """What the field list shows for *value*: its parsed markup, if any, else the text."""
+        parsed = self.rich_values.get(key)
+        return shown(parsed, key) if parsed is not None and value else value
+
+    def badge(self, record: Any) -> list[nodes.Node]:
+        """Nodes after the title (a status badge)."""
+        return []
+
+    def classes(self, record: Any) -> list[str]:
+        return []
 
     def derived_id(self) -> str | None:
         """``None``: slug of the title; ``""``: numbered by the collector."""
@@ -113,13 +141,13 @@ class GoalDirective(ObjectDirective):
     extra_options = ("metric", "baseline", "target")
 
     def record_fields(self, body: list[nodes.Node]) -> dict[str, Any]:
-        return {name: self.text(name) for name in self.extra_options}
+        return {name: self.rich(name) for name in self.extra_options}
 
     def rows(self, record: Goal) -> Rows:
         return [
-            (str(_("Metric")), record.metric),
-            (str(_("Baseline")), record.baseline),
-            (str(_("Target")), record.target),
+            (str(_("Metric")), self.shown("metric", record.metric)),
+            (str(_("Baseline")), self.shown("baseline", record.baseline)),
+            (str(_("Target")), self.shown("target", record.target)),
         ]
 
 
@@ -136,44 +164,110 @@ class ApproachDirective(ObjectDirective):
     extra_options = ("decision", "rationale", "impact", "alternatives", "status", "revisit")
 
     def record_fields(self, body: list[nodes.Node]) -> dict[str, Any]:
+        alternatives = split_list(self.options.get("alternatives"))
+        for n, entry in enumerate(alternatives):
+            self.rich("alternatives", entry, f"alternatives.{n}")
         return {
-            "decision": self.required("decision"),
-            "rationale": self.text("rationale"),
-            "impact": self.text("impact"),
-            "alternatives": split_list(self.options.get("alternatives")),
+            "decision": self.rich("decision", self.required("decision")),
+            "rationale": self.rich("rationale"),
+            "impact": self.rich("impact"),
+            "alternatives": alternatives,
             "status": self.choice("status", APPROACH_STATUSES, "chosen"),
             "revisit": self.date("revisit"),
         }
 
     def rows(self, record: Approach) -> Rows:
         return [
-            (str(_("Decision")), record.decision),
-            (str(_("Rationale")), record.rationale),
-            (str(_("Impact")), record.impact),
-            (str(_("Alternatives")), ", ".join(record.alternatives)),
+            (str(_("Decision")), self.shown("decision", record.decision)),
+            (str(_("Rationale")), self.shown("rationale", record.rationale)),
+            (str(_("Impact")), self.shown("impact", record.impact)),
+            (str(_("Alternatives")), self.alternatives(record)),
             (str(_("Status")), record.status),
             (str(_("Revisit")), record.revisit),
         ]
+
+    def alternatives(self, record: Approach) -> nodes.Node | None:
+        """The entries, the *n*-th at child ``2n`` (commas between): :class:`LinkAlternatives`
+        links those that name an approach."""
+        if not record.alternatives:
+            return None
+        listed = nodes.inline("", "", classes=["spec-alternatives"])
+        listed[ALTERNATIVES] = record.alternatives
+        for n, entry in enumerate(record.alternatives):
+            listed += [nodes.Text(", ")] if n else []
+            value = self.shown(f"alternatives.{n}", entry)
+            listed += nodes.Text(value) if isinstance(value, str) else value
+        return listed
+
+    def badge(self, record: Approach) -> list[nodes.Node]:
+        if record.status not in SET_ASIDE_STATUSES:
+            return []
+        word = str(STATUS_WORDS[record.status])
+        return [nodes.Text(" "), status_badge(record.status, word)]
+
+    def classes(self, record: Approach) -> list[str]:
+        return [f"spec-approach-{record.status}"] if record.status in SET_ASIDE_STATUSES else []
+
+
+#: the attribute of an approach's alternatives row that lists its entries
+ALTERNATIVES = "spec_alternatives"
+#: how a rejected or deferred approach is marked, in words
+STATUS_WORDS = {"rejected": _("rejected"), "deferred": _("deferred")}
+
+
+def status_badge(status: str, word: str) -> nodes.inline:
+    return nodes.inline(word, word, classes=["spec-badge", f"spec-status-{status}"])
+
+
+class LinkAlternatives(SphinxTransform):
+    """Alternatives that name an approach of the same spec by id become links to it.
+
+    After :class:`~sphinx_spec.records.SettleRecords`, which settles the ids.
+    """
+
+    default_priority = 501
+
+    def apply(self, **kwargs: Any) -> None:
+        marked = [(n, r) for n, r in marked_records(self.document) if isinstance(r, Approach)]
+        ids = {record.local_id for _node, record in marked if record.anchor and record.spec_id}
+        for node, record in marked:
+            for listed in list(node.findall(nodes.inline)):
+                entries = listed.attributes.pop(ALTERNATIVES, ())
+                for n, entry in enumerate(entries):
+                    shown_entry = listed.children[2 * n]
+                    if record.spec_id and entry in ids and isinstance(shown_entry, nodes.Text):
+                        target = f"{record.spec_id}.{entry}"
+                        link = spec_xref("approach", target, record.docname, entry, explicit=True)
+                        listed[2 * n] = link
+
+
+def setup_object_transforms(app: Sphinx) -> None:
+    app.add_transform(LinkAlternatives)
 
 
 class ConcessionDirective(ObjectDirective):
     """``spec-concession``: an edge case, limitation, risk, deferral or accepted debt."""
 
     record_class = Concession
-    extra_options = ("kind", "severity", "owner")
+    extra_options = ("kind", "severity", "owner", "mitigation")
 
     def record_fields(self, body: list[nodes.Node]) -> dict[str, Any]:
         return {
             "category": self.choice("kind", CONCESSION_KINDS, "concession"),
             "severity": self.choice("severity", SEVERITIES, ""),
             "owner": self.text("owner"),
+            "mitigation": self.rich("mitigation"),
         }
 
     def label(self, record: Any) -> str:
         return str(CONCESSION_LABELS.get(record.category, record.category))
 
     def rows(self, record: Concession) -> Rows:
-        return [(str(_("Severity")), record.severity), (str(_("Owner")), record.owner)]
+        return [
+            (str(_("Severity")), record.severity),
+            (str(_("Owner")), record.owner),
+            (str(_("Mitigation")), self.shown("mitigation", record.mitigation)),
+        ]
 
 
 class OpenQuestionDirective(ObjectDirective):
@@ -192,7 +286,7 @@ class OpenQuestionDirective(ObjectDirective):
             "status": self.choice("status", QUESTION_STATUSES, "open"),
             "blocking": self.flag("blocking"),
             "due": self.date("due"),
-            "answer": self.text("answer"),
+            "answer": self.rich("answer"),
             "resolved_by": resolved_by,
         }
 
@@ -205,7 +299,7 @@ class OpenQuestionDirective(ObjectDirective):
             (str(_("Blocking")), str(_("yes")) if record.blocking else ""),
             (str(_("Owner")), record.owner),
             (str(_("Due")), record.due),
-            (str(_("Answer")), record.answer),
+            (str(_("Answer")), self.shown("answer", record.answer)),
             (str(_("Resolved by")), resolved_by or None),
         ]
 
@@ -217,6 +311,9 @@ class TermDirective(ObjectDirective):
     extra_options = ("aliases",)
 
     def record_fields(self, body: list[nodes.Node]) -> dict[str, Any]:
+        definition = inline_of(body)
+        if definition is not None:
+            self.rich_values["text"] = definition
         return {"aliases": split_list(self.options.get("aliases"))}
 
     def rows(self, record: Term) -> Rows:

@@ -11,7 +11,7 @@ import datetime
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar, NamedTuple
+from typing import ClassVar, NamedTuple, cast
 
 from sphinx.locale import get_translation
 
@@ -19,6 +19,7 @@ from sphinx_spec.index import ProjectIndex
 from sphinx_spec.model import (
     APPROACH_STATUSES,
     QUESTION_STATUSES,
+    SET_ASIDE_STATUSES,
     Approach,
     Concession,
     ErrorPath,
@@ -34,11 +35,14 @@ from sphinx_spec.model import (
     is_overdue,
 )
 from sphinx_spec.views.query import (
+    Badge,
     Cell,
     GraphEdge,
     GraphNode,
     Link,
     Marked,
+    Parts,
+    Rich,
     Row,
     SpecGraph,
     Text,
@@ -72,17 +76,27 @@ class ViewResult:
         rows = any(section.rows for section in self.sections) or self.listed
         return not rows and not (self.graph and self.graph.nodes)
 
-    def links(self) -> Iterator[Link]:
-        """Every link the view shows: section headings, then cells, row by row, graph nodes."""
+    def cells(self) -> Iterator[Cell | Text | Link | Rich | None]:
+        """Every cell: section headings, then cells row by row, graph nodes; lists opened."""
         cells: list[Cell | None] = [section.heading for section in self.sections]
         cells += [cell for section in self.sections for row in section.rows for cell in row]
         cells += [cell for row in self.listed for cell in row]
         cells += [node.spec for node in self.graph.nodes] if self.graph else []
         for cell in cells:
-            if isinstance(cell, Link):
+            if isinstance(cell, Parts):
+                yield from cell.parts
+            elif isinstance(cell, tuple) and not isinstance(cell, Text | Link | Rich | Badge):
+                yield from cast(tuple[Link, ...], cell)  # a list of links
+            else:
                 yield cell
-            elif isinstance(cell, tuple) and not isinstance(cell, Text):
-                yield from (link for link in cell if isinstance(link, Link))
+
+    def links(self) -> Iterator[Link]:
+        """Every link the view shows: section headings, then cells, row by row, graph nodes."""
+        yield from (cell for cell in self.cells() if isinstance(cell, Link))
+
+    def rich_cells(self) -> Iterator[Rich]:
+        """Every cell with inline markup, whose references the page depends on."""
+        yield from (cell for cell in self.cells() if isinstance(cell, Rich))
 
 
 class Column(NamedTuple):
@@ -153,6 +167,31 @@ def spec_link(spec: Spec, text: str | None = None) -> Link:
 
 def object_link(obj: SpecObject, text: str | None = None) -> Link:
     return Link(obj.kind, obj.full_id, obj.title if text is None else text)
+
+
+def rich_cell(obj: SpecObject, option: str, text: str | None = None) -> Text | Rich:
+    """The cell of *obj*'s *option* (a field name, or ``alternatives.<n>``): its inline markup
+    when it was written with some, else plain text."""
+    text = getattr(obj, option) if text is None else text
+    refs = dict(obj.markup).get(option)
+    if refs is None or not text:
+        return Text(text)
+    return Rich(text, obj.kind, obj.full_id, obj.docname, option, refs)
+
+
+def alternatives_cell(index: ProjectIndex, obj: Approach) -> Parts:
+    """An approach's alternatives; one that names an approach of its spec by id links to it."""
+    parts: list[Text | Link | Rich] = []
+    for n, entry in enumerate(obj.alternatives):
+        named = index.objects.get((Approach.kind, f"{obj.spec_id}.{entry}"))
+        cell = rich_cell(obj, f"alternatives.{n}", entry)
+        parts.append(object_link(named, entry) if named and isinstance(cell, Text) else cell)
+    return Parts(tuple(parts))
+
+
+def status_badge(status: str) -> Badge:
+    """An approach's status; a rejected or deferred one also marks its row."""
+    return Badge(status, status, status in SET_ASIDE_STATUSES)
 
 
 class View:
@@ -297,10 +336,10 @@ class TradeoffsView(View):
         assert isinstance(obj, Approach)
         return (
             object_link(obj),
-            Text(obj.decision),
-            Text(obj.rationale),
-            Text(obj.impact),
-            Text(obj.status),
+            rich_cell(obj, "decision"),
+            rich_cell(obj, "rationale"),
+            rich_cell(obj, "impact"),
+            status_badge(obj.status),
             spec_link(spec),
         )
 
@@ -321,9 +360,9 @@ class GoalsView(View):
         assert isinstance(obj, Goal)
         return (
             object_link(obj),
-            Text(obj.metric),
-            Text(obj.baseline),
-            Text(obj.target),
+            rich_cell(obj, "metric"),
+            rich_cell(obj, "baseline"),
+            rich_cell(obj, "target"),
             spec_link(spec),
         )
 
@@ -363,8 +402,8 @@ class ErrorPathsView(View):
         return (
             object_link(obj, obj.local_id),
             object_link(obj),
-            Text(obj.action),
-            Text(obj.feedback),
+            rich_cell(obj, "action"),
+            rich_cell(obj, "feedback"),
             self.flow_cell(index, obj),
             spec_link(spec),
         )
@@ -426,7 +465,7 @@ class OpenQuestionsView(View):
             Text(obj.owner),
             due_cell(obj, today),
             Text("yes" if obj.blocking else ""),
-            Text(obj.answer),
+            rich_cell(obj, "answer"),
         )
 
 
@@ -435,10 +474,11 @@ class ConcessionsView(View):
     empty_note = _("No matching concessions.")
     kind = Concession.kind
     columns = (
-        Column("concession", _("Concession"), 34),
-        Column("kind", _("Kind"), 16),
-        Column("severity", _("Severity"), 12),
+        Column("concession", _("Concession"), 24),
+        Column("kind", _("Kind"), 12),
+        Column("severity", _("Severity"), 10),
         Column("owner", _("Owner"), 14),
+        Column("mitigation", _("Mitigation"), 30),
         Column("spec", _("Spec"), 12),
     )
     own_owner = True
@@ -454,6 +494,7 @@ class ConcessionsView(View):
             Text(obj.category),
             Text(obj.severity),
             Text(obj.owner),
+            rich_cell(obj, "mitigation"),
             spec_link(spec),
         )
 
@@ -488,7 +529,8 @@ class GlossaryView(View):
             aliases.setdefault(alias.casefold(), alias)
         specs = {term.spec_id: index.specs[term.spec_id] for term in terms}
         defined_in = tuple(spec_link(spec) for spec in specs.values())
-        return (object_link(first), Text(first.text), Text(", ".join(aliases.values())), defined_in)
+        definition = rich_cell(first, "text")
+        return (object_link(first), definition, Text(", ".join(aliases.values())), defined_in)
 
 
 def first_definition(index: ProjectIndex, terms: list[Term]) -> Term:

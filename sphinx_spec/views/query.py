@@ -16,8 +16,11 @@ __all__ = [
     "Cell",
     "GraphEdge",
     "GraphNode",
+    "Badge",
     "Link",
     "Marked",
+    "Parts",
+    "Rich",
     "Row",
     "SpecGraph",
     "Text",
@@ -48,7 +51,33 @@ class Link(NamedTuple):
     step: int = 0
 
 
-Cell = Text | Marked | Link | tuple[Link, ...]
+class Rich(NamedTuple):
+    """A cell showing an option written with inline markup: its text as written, which
+    object's option it is (the parsed nodes are in the store) and the references it makes."""
+
+    text: str
+    kind: str
+    target: str
+    docname: str
+    option: str
+    refs: tuple[tuple[str, str, int, str], ...] = ()
+
+
+class Badge(NamedTuple):
+    """A status shown as a badge; ``marked`` also marks its row (a rejected approach)."""
+
+    text: str
+    status: str
+    marked: bool = False
+
+
+class Parts(NamedTuple):
+    """A list in one cell, each entry a link or text (an approach's alternatives)."""
+
+    parts: tuple[Text | Link | Rich, ...]
+
+
+Cell = Text | Marked | Link | Rich | Badge | Parts | tuple[Link, ...]
 Row = tuple[Cell, ...]
 
 

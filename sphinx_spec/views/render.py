@@ -23,9 +23,20 @@ from sphinx_spec.builders import BuilderKind, current_builder
 from sphinx_spec.diagrams import MERMAID_MAX_EDGES, MERMAID_MAX_TEXT, mermaid_node, spec_graph
 from sphinx_spec.nodes import IdAllocator, spec_view, spec_xref
 from sphinx_spec.report import warn
-from sphinx_spec.store import store_of
+from sphinx_spec.richtext import view_copy
+from sphinx_spec.store import SpecStore, store_of
 from sphinx_spec.views.catalog import VIEWS, Section, View, ViewResult, view_result
-from sphinx_spec.views.query import Cell, Link, Marked, Row, SpecGraph, ViewQuery
+from sphinx_spec.views.query import (
+    Badge,
+    Cell,
+    Link,
+    Marked,
+    Parts,
+    Rich,
+    Row,
+    SpecGraph,
+    ViewQuery,
+)
 
 _ = get_translation("sphinx_spec")
 
@@ -37,7 +48,42 @@ def link_node(link: Link, docname: str) -> nodes.Node:
     return spec_xref(link.kind, link.target, docname, link.text, explicit=True, **attrs)
 
 
+#: the attribute of the inline a rich cell is drawn in, until :func:`fill_rich` fills it
+RICH_CELL = "spec_rich_cell"
+
+
+def rich_nodes(cell: Rich) -> nodes.inline:
+    """The cell's text as written, marked for :func:`fill_rich`, which puts its markup in."""
+    return nodes.inline("", cell.text, classes=["spec-rich"], **{RICH_CELL: cell})
+
+
+def fill_rich(block: nodes.Element, store: SpecStore, docname: str) -> None:
+    """Put each rich cell's parsed markup, copied for *docname*'s page, in place of its text."""
+    for node in list(block.findall(nodes.inline)):
+        cell = node.attributes.pop(RICH_CELL, None)
+        if cell is None:
+            continue
+        parsed = store.rich.get(cell.docname, {}).get((cell.kind, cell.target, cell.option))
+        if parsed:
+            node.children = []
+            node += view_copy(parsed, cell.docname, docname, store.index)
+
+
+def badge_node(cell: Badge) -> nodes.inline:
+    return nodes.inline(cell.text, cell.text, classes=["spec-badge", f"spec-status-{cell.status}"])
+
+
 def cell_nodes(cell: Cell, docname: str) -> list[nodes.Node]:
+    if isinstance(cell, Rich):
+        return [rich_nodes(cell)]
+    if isinstance(cell, Badge):
+        return [badge_node(cell)]
+    if isinstance(cell, Parts):
+        listed: list[nodes.Node] = []
+        for n, part in enumerate(cell.parts):
+            listed += [nodes.Text(", ")] if n else []
+            listed += cell_nodes(part, docname)
+        return listed
     if (
         isinstance(cell, tuple)
         and not isinstance(cell, Link)
@@ -80,11 +126,20 @@ def table(
     head = nodes.row("", *(entry([nodes.Text(name)]) for name, _width in columns))
     group += nodes.thead("", head)
     group += nodes.tbody(
-        "", *(nodes.row("", *(entry(cell_nodes(c, docname)) for c in row)) for row in rows)
+        "",
+        *(
+            nodes.row("", *(entry(cell_nodes(c, docname)) for c in row), classes=row_classes(row))
+            for row in rows
+        ),
     )
     classes = ["spec-view", f"spec-view-{view.name}"]
     classes += ["longtable", "colwidths-given"] if layout == TABLE else ["spec-view-nested"]
     return nodes.table("", group, classes=classes)
+
+
+def row_classes(row: Row) -> list[str]:
+    """``spec-row-rejected`` for the row of a rejected (or deferred) approach."""
+    return [f"spec-row-{cell.status}" for cell in row if isinstance(cell, Badge) and cell.marked]
 
 
 def row_list(
@@ -100,7 +155,7 @@ def row_list(
             if shown:
                 paragraph += [nodes.Text(f"{separator}{column}: "), *shown]
                 separator = " · "
-        items += nodes.list_item("", paragraph)
+        items += nodes.list_item("", paragraph, classes=row_classes(row))
     return items
 
 
@@ -260,6 +315,7 @@ class RenderViews(SphinxPostTransform):
                 warn(f"{query.view}: {reason}; the view is shown as a list", "view", query.location)
             container = nodes.container("", classes=["spec-view-block"])
             container += render_view(view, result, query, number, layout=layout, ids=ids)
+            fill_rich(container, store_of(self.env), query.docname)
             placeholder.replace_self(container)
 
 
