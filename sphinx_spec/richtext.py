@@ -115,7 +115,8 @@ def inline_of(body: Sequence[nodes.Node]) -> list[nodes.Node] | None:
 
     For a term's definition in the glossary view.
     """
-    body = [node for node in body if not isinstance(node, nodes.target)]  # the anchor
+    # the anchor and the general index's entries are no part of the definition
+    body = [node for node in body if not isinstance(node, (nodes.target, addnodes.index))]
     paragraphs = [node for node in body if isinstance(node, nodes.paragraph)]
     if not paragraphs or len(paragraphs) != len(body):
         return None
