@@ -30,7 +30,7 @@ from sphinx_spec.checks import project_findings
 from sphinx_spec.config import check_settings, today
 from sphinx_spec.federation import import_specs
 from sphinx_spec.freshness import outdated_documents
-from sphinx_spec.model import Spec, SpecObject
+from sphinx_spec.model import SPEC_KIND, Spec, SpecObject
 from sphinx_spec.nodes import spec_view
 from sphinx_spec.records import RECORD, is_collected, marked_records
 from sphinx_spec.report import report
@@ -61,6 +61,9 @@ def take_records(doctree: nodes.document) -> tuple[Spec | None, list[SpecObject]
             continue
         if isinstance(record, Spec):
             spec = record
+            keys = (key for key, _refs in record.markup)
+            filed = filed_values(node, keys, ())
+            rich.update({(SPEC_KIND, record.id, key): v for key, v in filed.items()})
         else:
             objects.append(record)
             keys = (key for key, _refs in record.markup)

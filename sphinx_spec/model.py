@@ -175,6 +175,8 @@ class Spec(Located):
     #: the custom fields (``spec_fields``) written for it
     fields: FieldValues = ()
     links: tuple[SpecLink, ...] = ()
+    #: the text custom fields written with inline markup, each with the references it makes
+    markup: tuple[tuple[str, tuple[tuple[str, str, int, str], ...]], ...] = ()
 
     def __post_init__(self) -> None:
         if not self.status_role:  # no mapping said otherwise: a status named like a role has it

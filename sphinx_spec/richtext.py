@@ -30,6 +30,8 @@ from sphinx_spec.report import warn
 
 #: the attribute of the inline that shows a parsed value in the object's field list: its key
 RICH_KEY = "spec_rich_key"
+#: the attribute that names the text custom field a spec card shows parsed
+RICH_FIELD = "spec_rich_field"
 #: a reference a value makes: ``(role kind, target, flow step or 0, domain)``, as
 #: :class:`~sphinx_spec.store.Reference`
 RichRef = tuple[str, str, int, str]

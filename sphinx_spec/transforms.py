@@ -19,6 +19,7 @@ from sphinx_spec.index import ProjectIndex
 from sphinx_spec.links import Patterns, links_row, patterns_of
 from sphinx_spec.model import Diagram, Spec, field_text
 from sphinx_spec.nodes import fields, spec_card_details, spec_xref
+from sphinx_spec.richtext import RICH_FIELD
 from sphinx_spec.store import store_of
 
 _ = get_translation("sphinx_spec")
@@ -61,9 +62,15 @@ def questions_summary(index: ProjectIndex, spec: Spec) -> str:
 
 
 def card_fields(
-    spec: Spec, index: ProjectIndex, docname: str, patterns: Patterns = ()
+    spec: Spec,
+    index: ProjectIndex,
+    docname: str,
+    patterns: Patterns = (),
+    rich: dict[str, nodes.Node] | None = None,
 ) -> list[nodes.field_list]:
-    """The card's fields: metadata, links both ways, outside links, live counts."""
+    """The card's fields: metadata, links both ways, outside links, live counts; *rich* holds
+    the text custom fields written with inline markup, parsed."""
+    rich = rich or {}
     relations = index.relations
     counts = index.counts_for(spec.id)
     return fields(
@@ -73,7 +80,7 @@ def card_fields(
             (str(_("Tags")), ", ".join(spec.tags)),
             (str(_("Created")), spec.created),
             (str(_("Updated")), spec.updated),
-            *((name, field_text(value)) for name, value in spec.fields),
+            *((name, rich.get(name) or field_text(value)) for name, value in spec.fields),
             (str(_("Supersedes")), spec_links(spec.supersedes, docname)),
             (
                 str(_("Superseded by")),
@@ -128,6 +135,7 @@ class RenderSpecCards(SphinxPostTransform):
                 index if live else ProjectIndex({}, {}),
                 spec.docname,
                 patterns_of(self.config),
+                {child[RICH_FIELD]: child for child in details.children if RICH_FIELD in child},
             )
             details.replace_self(rendered)
 

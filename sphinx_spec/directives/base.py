@@ -34,6 +34,7 @@ from sphinx_spec.model import (
     split_list,
 )
 from sphinx_spec.report import warn
+from sphinx_spec.richtext import parse_rich, shown
 
 _ = get_translation("sphinx_spec")
 
@@ -169,6 +170,8 @@ class SpecDirectiveBase(SphinxDirective):
     has_body: ClassVar[bool] = True
 
     def run(self) -> list[nodes.Node]:
+        #: option (or ``alternatives.<n>``, ``text``) → its value parsed, for values with markup
+        self.rich_values: dict[str, list[nodes.Node]] = {}
         self.replace_surrogates()
         if self.title_required and not self.title:
             self.warn_option("needs a title as its argument")
@@ -227,7 +230,25 @@ class SpecDirectiveBase(SphinxDirective):
             return self.date(field.name)
         if field.type == "choice":
             return self.choice(field.name, field.choices, "")
-        return self.text(field.name)
+        return self.rich(field.name)
+
+    def custom_rows(self, values: FieldValues) -> list[tuple[str, str | nodes.Node]]:
+        """Field-list rows of a record's custom fields, labelled with the fields' names; a
+        text field shows its inline markup."""
+        return [(name, self.shown(name, field_text(value))) for name, value in values]
+
+    def rich(self, name: str, value: str | None = None, key: str = "") -> str:
+        """Option *name* as written; with inline markup, its parsed nodes are kept under *key*."""
+        value = self.text(name) if value is None else value
+        parsed = parse_rich(self, name, value)
+        if parsed is not None:
+            self.rich_values[key or name] = parsed
+        return value
+
+    def shown(self, key: str, value: str) -> str | nodes.Node:
+        """What the field list shows for *value*: its parsed markup, if any, else the text."""
+        parsed = self.rich_values.get(key)
+        return shown(parsed, key) if parsed is not None and value else value
 
     def replace_surrogates(self) -> None:
         """Lone surrogates become U+FFFD, with a warning (MyST reads ``"\\ud83d"`` as one).
@@ -334,11 +355,6 @@ class SpecDirectiveBase(SphinxDirective):
 def plain_text(body: list[nodes.Node]) -> str:
     """The body's text on one line, for exports and comparisons."""
     return " ".join(" ".join(node.astext() for node in body).split())
-
-
-def custom_rows(values: FieldValues) -> list[tuple[str, str]]:
-    """Field-list rows of a record's custom fields, labelled with the fields' names."""
-    return [(name, field_text(value)) for name, value in values]
 
 
 def object_container(kind: str, *children: nodes.Node) -> nodes.container:

@@ -17,7 +17,6 @@ from sphinx_spec.directives.base import (
     OptionSpec,
     SpecDirectiveBase,
     _,
-    custom_rows,
     object_container,
     plain_text,
     title_line,
@@ -41,7 +40,7 @@ from sphinx_spec.model import (
 )
 from sphinx_spec.nodes import fields, spec_xref
 from sphinx_spec.records import RECORD, marked_records
-from sphinx_spec.richtext import inline_of, parse_rich, references, shown
+from sphinx_spec.richtext import inline_of, references
 
 Rows = list[tuple[str, "str | nodes.Node | None"]]
 
@@ -75,8 +74,6 @@ class ObjectDirective(SpecDirectiveBase):
         DIRECTIVE_CLASSES[cls.record_class.kind] = cls
 
     def render(self) -> list[nodes.Node]:
-        #: option (or ``alternatives.<n>``, ``text``) → its value parsed, for values with markup
-        self.rich_values: dict[str, list[nodes.Node]] = {}
         body = self.parse_body()
         local_id, explicit = self.own_id(self.derived_id())
         values = self.record_fields(body)
@@ -93,25 +90,15 @@ class ObjectDirective(SpecDirectiveBase):
         title = title_line(self.label(record), record.title)
         title += self.badge(record)
         node = object_container(
-            record.kind, title, *fields([*self.rows(record), *custom_rows(record.fields)]), *body
+            record.kind,
+            title,
+            *fields([*self.rows(record), *self.custom_rows(record.fields)]),
+            *body,
         )
         node["classes"] += self.classes(record)
         self.set_source_info(node)
         node[RECORD] = record
         return [node]
-
-    def rich(self, name: str, value: str | None = None, key: str = "") -> str:
-        """Option *name* as written; with inline markup, its parsed nodes are kept under *key*."""
-        value = self.text(name) if value is None else value
-        parsed = parse_rich(self, name, value)
-        if parsed is not None:
-            self.rich_values[key or name] = parsed
-        return value
-
-    def shown(self, key: str, value: str) -> str | nodes.Node:
-        """What the field list shows for *value*: its parsed markup, if any, else the text."""
-        parsed = self.rich_values.get(key)
-        return shown(parsed, key) if parsed is not None and value else value
 
     def badge(self, record: Any) -> list[nodes.Node]:
         """Nodes after the title (a status badge)."""

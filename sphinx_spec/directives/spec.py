@@ -12,6 +12,7 @@ from sphinx_spec.links import parse_links
 from sphinx_spec.model import Spec, SpecLink, is_valid_id, slugify, split_list
 from sphinx_spec.nodes import spec_card_details
 from sphinx_spec.records import RECORD
+from sphinx_spec.richtext import RICH_FIELD, references, shown
 
 
 class SpecDirective(SpecDirectiveBase):
@@ -32,7 +33,7 @@ class SpecDirective(SpecDirectiveBase):
         card = nodes.container(
             "",
             self.header(record),
-            spec_card_details("", spec=record),
+            spec_card_details("", *self.rich_fields(), spec=record),
             *self.body_nodes,
             classes=["spec-card", *status_classes(record)],
         )
@@ -62,8 +63,18 @@ class SpecDirective(SpecDirectiveBase):
             summary=plain_text(body),
             fields=self.custom_values(),
             links=self.links(),
+            markup=tuple((key, references(value)) for key, value in self.rich_values.items()),
             **self.placement(),
         )
+
+    def rich_fields(self) -> list[nodes.Node]:
+        """The text custom fields written with markup, parsed; the card shows them."""
+        rendered = []
+        for key, parsed in self.rich_values.items():
+            node = shown(parsed, key)
+            node[RICH_FIELD] = key
+            rendered.append(node)
+        return rendered
 
     def links(self) -> tuple[SpecLink, ...]:
         """``:links:`` entries; a URL that is not http(s), mailto or relative warns."""

@@ -20,6 +20,7 @@ from sphinx_spec.model import (
     APPROACH_STATUSES,
     QUESTION_STATUSES,
     SET_ASIDE_STATUSES,
+    SPEC_KIND,
     Approach,
     Concession,
     ErrorPath,
@@ -179,6 +180,17 @@ def rich_cell(obj: SpecObject, option: str, text: str | None = None) -> Text | R
     return Rich(text, obj.kind, obj.full_id, obj.docname, option, refs)
 
 
+def field_cell(owner: Spec | SpecObject, name: str) -> Text | Rich:
+    """A custom field's cell: a text field written with inline markup shows it."""
+    text = field_text(field_value(owner.fields, name))
+    refs = dict(owner.markup).get(name)
+    if refs is None or not text:
+        return Text(text)
+    if isinstance(owner, Spec):
+        return Rich(text, SPEC_KIND, owner.id, owner.docname, name, refs)
+    return Rich(text, owner.kind, owner.full_id, owner.docname, name, refs)
+
+
 def alternatives_cell(index: ProjectIndex, obj: Approach) -> Parts:
     """An approach's alternatives; one that names an approach of its spec by id links to it."""
     parts: list[Text | Link | Rich] = []
@@ -232,7 +244,7 @@ class View:
             if column.key == key:
                 return row[position]
         owner = obj if obj is not None and key in query.object_fields else spec
-        return Text(field_text(field_value(owner.fields, key)))
+        return field_cell(owner, key)
 
     def shaped(self, query: ViewQuery, rows: Sequence[Shown]) -> tuple[Row, ...]:
         """The rows in ``:sort:`` order, with the ``:columns:`` cells."""
