@@ -110,3 +110,32 @@ def test_a_renamed_approach_renames_its_link_in_a_field_on_another_page(tmp_path
     app = build(src, "html")
     cell = column(html(app, "portfolio/views"), "Index", "milestone")["KEP-7"]
     assert [text_of(a) for a in cell.select("a")] == ["Node cordon"]
+
+
+def test_optional_columns_show_only_when_named(built):
+    page = html(built["html"], "portfolio/views")
+    heading = next(h for h in page.find_all("h2") if text_of(h).rstrip("¶ ") == "Optional columns")
+    tradeoffs, index = heading.find_parent("section").select("table.spec-view")
+    assert [text_of(th) for th in tradeoffs.select("thead th")] == [
+        "Approach",
+        "Alternatives",
+        "Revisit",
+    ]
+    rows = tradeoffs.select("tbody tr")
+    # sorted by revisit date; the empty ones last, in the default order (specs by id)
+    assert [text_of(tr("td")[0]) for tr in rows] == ["Node lock", "Postgres", "Plain note"]
+    alternatives = rows[0]("td")[1]
+    assert " ".join(alternatives.get_text().split()) == "plain, a cordon first"
+    assert [a["href"] for a in alternatives.select("a")] == [
+        "../specs/kep.html#approach-kep-7-plain"
+    ]
+    assert [text_of(code) for code in alternatives.select("code")] == ["cordon"]
+    assert text_of(rows[0]("td")[2]) == "2027-01-01"
+    assert [[text_of(td) for td in tr("td")] for tr in index.select("tbody tr")] == [
+        ["ADR-8", "", ""],
+        ["KEP-7", "2026-01-02", "sig-node, sig-apps"],
+    ]
+    # the default columns of the same views leave them out
+    defaults = column(page, "Trade-offs", "note")
+    assert "Alternatives" not in text_of(page.select_one("table.spec-view-spec-tradeoffs thead"))
+    assert set(defaults) == {"Node lock", "Plain note", "Postgres"}

@@ -213,6 +213,9 @@ class View:
     empty_note: ClassVar[str]
     #: the built-in columns, in the default order; ``row`` gives their cells in this order
     columns: ClassVar[tuple[Column, ...]]
+    #: built-in columns shown only when ``:columns:`` names them; ``row`` gives their cells
+    #: after the default ones, in this order
+    optional: ClassVar[tuple[Column, ...]] = ()
     kind: ClassVar[str] = ""
     #: allowed ``:status:`` values (``None``: the project's spec statuses)
     statuses: ClassVar[tuple[str, ...] | None] = None
@@ -225,13 +228,18 @@ class View:
         rows = [(self.row(index, spec, obj), spec, obj) for spec, obj in selected]
         return ViewResult((Section(None, self.shaped(query, rows)),))
 
+    @property
+    def every_column(self) -> tuple[Column, ...]:
+        """The default columns, then the optional ones."""
+        return (*self.columns, *self.optional)
+
     def keys(self, query: ViewQuery) -> tuple[str, ...]:
         """The column keys shown, in order: ``:columns:``, else the built-in columns."""
         return query.columns or tuple(column.key for column in self.columns)
 
     def layout(self, query: ViewQuery) -> list[tuple[str, int]]:
         """Each shown column's header and width; a custom field's header is its name."""
-        builtin = {column.key: column for column in self.columns}
+        builtin = {column.key: column for column in self.every_column}
         return [
             (str(builtin[key].header), builtin[key].width) if key in builtin else (key, FIELD_WIDTH)
             for key in self.keys(query)
@@ -240,7 +248,7 @@ class View:
     def cell(self, query: ViewQuery, key: str, shown: Shown) -> Cell:
         """The cell of column *key*: a built-in one from the row, else a custom field's value."""
         row, spec, obj = shown
-        for position, column in enumerate(self.columns):
+        for position, column in enumerate(self.every_column):
             if column.key == key:
                 return row[position]
         owner = obj if obj is not None and key in query.object_fields else spec
@@ -310,6 +318,7 @@ class ProjectIndexView(View):
         Column("blocking", _("Blocking"), 10),
         Column("updated", _("Updated"), 10),
     )
+    optional = (Column("created", _("Created"), 10), Column("stakeholders", _("Stakeholders"), 14))
 
     def result(self, index: ProjectIndex, query: ViewQuery) -> ViewResult:
         rows = [(self.spec_row(index, spec), spec, None) for spec in self.specs(index, query)]
@@ -326,6 +335,8 @@ class ProjectIndexView(View):
             Text(str(counts.questions_open)),
             Text(str(counts.questions_blocking)),
             Text(spec.updated),
+            Text(spec.created),
+            Text(", ".join(spec.stakeholders)),
         )
 
 
@@ -341,6 +352,7 @@ class TradeoffsView(View):
         Column("status", _("Status"), 10),
         Column("spec", _("Spec"), 10),
     )
+    optional = (Column("alternatives", _("Alternatives"), 16), Column("revisit", _("Revisit"), 10))
     statuses = APPROACH_STATUSES
     own_status = True
 
@@ -353,6 +365,8 @@ class TradeoffsView(View):
             rich_cell(obj, "impact"),
             status_badge(obj.status),
             spec_link(spec),
+            alternatives_cell(index, obj),
+            Text(obj.revisit),
         )
 
 

@@ -96,7 +96,7 @@ class ViewDirective(SpecDirectiveBase):
         return values
 
     def known_columns(self) -> tuple[str, ...]:
-        return (*(column.key for column in self.view.columns), *self.custom_fields())
+        return (*(column.key for column in self.view.every_column), *self.custom_fields())
 
     def column_keys(self) -> tuple[str, ...]:
         """``:columns:``: the known keys, in the order written; unknown ones warn."""
@@ -188,7 +188,7 @@ EXTRA_OPTIONS = {"error-paths": ("flow",), "spec-concessions": ("kind",)}
 def reserved_view_names() -> set[str]:
     """Every view's option names and column keys, which a custom field cannot be called."""
     options = {*COMMON_OPTIONS, *(name for extra in EXTRA_OPTIONS.values() for name in extra)}
-    return options | {column.key for view in VIEWS.values() for column in view.columns}
+    return options | {column.key for view in VIEWS.values() for column in view.every_column}
 
 
 def setup_view_directives(app: Sphinx) -> None:
