@@ -28,7 +28,8 @@ from sphinx_spec.nodes import spec_xref
 #: the schemes a link may have; a URL without a scheme is relative
 URL_SCHEMES = ("http", "https", "mailto")
 #: a titled entry: ``Title <target>``, the whole line
-TITLED = re.compile(r"(?P<title>.*?)\s*<(?P<target>[^<>]*)>\Z", re.DOTALL)
+#: one titled entry: its title runs from the end of the entry before it to ``<target>``
+TITLED = re.compile(r"(?P<title>[^<>]*?)\s*<(?P<target>[^<>]*)>")
 #: a group reference in a URL template: ``\1``, ``\g<1>``, ``\g<name>``
 GROUP_REFERENCE = re.compile(r"\\(?:(\d+)|g<([^>]*)>)")
 #: text longer than this is not searched for ids (field values are short; a careless
@@ -62,19 +63,21 @@ def safe_url(url: str) -> bool:
 def parse_links(value: str) -> tuple[list[SpecLink], list[str]]:
     """The entries of a ``:links:`` value, and why some were refused.
 
-    A line ending in ``<target>`` is one titled entry (its title may hold
-    commas); any other line holds bare ids or URLs separated by commas. A
-    refused URL keeps its title (or the URL) as plain text.
+    A titled entry is ``Title <target>``; its title runs from the entry before
+    it (or the start of the line) to ``<``, so it may hold commas. Bare ids or
+    URLs after the last titled entry of a line (or on a line without one) are
+    separated by commas. A refused URL keeps its title (or the URL) as plain text.
     """
     links: list[SpecLink] = []
     problems: list[str] = []
     for line in value.splitlines():
-        titled = TITLED.match(line.strip())
-        if titled:
-            title, target = " ".join(titled["title"].split()), titled["target"].strip()
-            entries = [(title, target)]
-        else:
-            entries = [("", item.strip()) for item in line.split(",") if item.strip()]
+        entries: list[tuple[str, str]] = []
+        end = 0
+        for titled in TITLED.finditer(line):
+            title = " ".join(titled["title"].strip().lstrip(",").split())
+            entries.append((title, titled["target"].strip()))
+            end = titled.end()
+        entries += [("", item.strip()) for item in line[end:].split(",") if item.strip()]
         for title, target in entries:
             if is_bare_id(target) or safe_url(target):
                 links.append(SpecLink(title, target))

@@ -115,7 +115,7 @@ def test_suggestions_put_the_same_kind_first_then_sort_by_full_id_and_stop_at_th
 # -- :links: --------------------------------------------------------------------------------
 
 
-def test_links_are_one_titled_entry_a_line_or_bare_ids_separated_by_commas():
+def test_titled_entries_keep_commas_and_bare_ids_are_separated_by_commas():
     links, problems = parse_links(
         "RFC 9110, HTTP semantics <https://www.rfc-editor.org/rfc/rfc9110>\n"
         "KEP-1, JIRA-2 , #3\n"
@@ -133,6 +133,24 @@ def test_links_are_one_titled_entry_a_line_or_bare_ids_separated_by_commas():
     assert problems == [
         f"{target!r} is not an http(s), mailto or relative URL; shown as text"
         for target in ("javascript:alert(1)", "data:text/html")
+    ]
+
+
+def test_titled_and_bare_entries_mix_on_one_line():
+    links, problems = parse_links(
+        "KEP README <https://example.org/kep>, #2712, Design, v2 <https://example.org/d>, KEP-1"
+    )
+    assert links == [
+        SpecLink("KEP README", "https://example.org/kep"),
+        SpecLink("#2712, Design, v2", "https://example.org/d"),
+        SpecLink("", "KEP-1"),
+    ]
+    assert problems == []
+    links, _problems = parse_links("KEP README <https://example.org/kep>, #2712, KEP-1")
+    assert links == [
+        SpecLink("KEP README", "https://example.org/kep"),
+        SpecLink("", "#2712"),
+        SpecLink("", "KEP-1"),
     ]
 
 
