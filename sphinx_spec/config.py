@@ -234,7 +234,7 @@ def known_directives(app: Sphinx, required: list[str]) -> list[str]:
     return [name for name in required if name in KINDS_BY_DIRECTIVE]
 
 
-FIELD_KEYS = {"name", "directives", "type"}
+FIELD_KEYS = {"name", "directives", "type", "label"}
 FIELD_TYPE_WORDS = "'text', 'list', 'date' or a list of allowed values"
 
 
@@ -263,7 +263,7 @@ def custom_fields(app: Sphinx, entries: list[Any]) -> list[CustomField]:
 def custom_field(entry: Any, reserved: dict[str, set[str]]) -> CustomField:
     """One ``spec_fields`` entry, or :class:`WrongValue` saying what was expected."""
     if not isinstance(entry, dict) or set(entry) - FIELD_KEYS or "name" not in entry:
-        raise WrongValue("is not a dict with the keys 'name', 'directives' and 'type'")
+        raise WrongValue("is not a dict with the keys 'name', 'directives', 'type' and 'label'")
     name = entry["name"]
     if not isinstance(name, str) or not FIELD_NAME_PATTERN.match(name):
         raise WrongValue("has no valid name (lower-case letters, digits and '-', a letter first)")
@@ -282,7 +282,10 @@ def custom_field(entry: Any, reserved: dict[str, set[str]]) -> CustomField:
         where = ", ".join(clashes) or "the views"
         raise WrongValue(f"clashes with a built-in option or column of {where}")
     kind, choices = field_type(entry.get("type", "text"))
-    return CustomField(name, tuple(dict.fromkeys(directives)), kind, choices)
+    label = entry.get("label", "")
+    if not isinstance(label, str) or ("label" in entry and not label.strip()):
+        raise WrongValue(f"has label {quoted(label)}; expected a non-empty string")
+    return CustomField(name, tuple(dict.fromkeys(directives)), kind, choices, label.strip())
 
 
 def field_type(value: Any) -> tuple[str, tuple[str, ...]]:

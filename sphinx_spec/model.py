@@ -57,6 +57,12 @@ class CustomField(NamedTuple):
     directives: tuple[str, ...]
     type: str
     choices: tuple[str, ...] = ()
+    #: what the card and view headers call it (default: its name)
+    label: str = ""
+
+    @property
+    def shown_as(self) -> str:
+        return self.label or self.name
 
 
 def field_value(values: FieldValues, name: str) -> str | tuple[str, ...]:
@@ -388,6 +394,8 @@ class ViewQuery(Located):
     fields: tuple[tuple[str, tuple[str, ...]], ...] = ()
     #: the custom fields that apply to the view's objects (the others are the spec's)
     object_fields: tuple[str, ...] = ()
+    #: the custom fields' labels, for column headers: (name, label)
+    field_labels: tuple[tuple[str, str], ...] = ()
     #: the column keys to show, in order (empty: the view's default columns)
     columns: tuple[str, ...] = ()
     #: the column key to sort by ("": the default order), and whether descending

@@ -67,10 +67,11 @@ def card_fields(
     docname: str,
     patterns: Patterns = (),
     rich: dict[str, nodes.Node] | None = None,
+    labels: dict[str, str] | None = None,
 ) -> list[nodes.field_list]:
     """The card's fields: metadata, links both ways, outside links, live counts; *rich* holds
     the text custom fields written with inline markup, parsed."""
-    rich = rich or {}
+    rich, labels = rich or {}, labels or {}
     relations = index.relations
     counts = index.counts_for(spec.id)
     return fields(
@@ -80,7 +81,10 @@ def card_fields(
             (str(_("Tags")), ", ".join(spec.tags)),
             (str(_("Created")), spec.created),
             (str(_("Updated")), spec.updated),
-            *((name, rich.get(name) or field_text(value)) for name, value in spec.fields),
+            *(
+                (labels.get(name, name), rich.get(name) or field_text(value))
+                for name, value in spec.fields
+            ),
             (str(_("Supersedes")), spec_links(spec.supersedes, docname)),
             (
                 str(_("Superseded by")),
@@ -136,6 +140,7 @@ class RenderSpecCards(SphinxPostTransform):
                 spec.docname,
                 patterns_of(self.config),
                 {child[RICH_FIELD]: child for child in details.children if RICH_FIELD in child},
+                {field.name: field.shown_as for field in self.config.spec_fields},
             )
             details.replace_self(rendered)
 

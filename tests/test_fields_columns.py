@@ -258,9 +258,11 @@ def test_empty_cells_sort_last_in_myst(built):
 def test_unknown_columns_and_sort_warn_at_the_directive_and_the_rest_renders(built):
     app = built["html"]
     warned = [line for line in located(app, "option") if "views" in line.split(":")[0]]
-    known = "id, title, status, owners, tags, open-questions, blocking, updated, created, stakeholders, milestone, "
-    known += "platforms, ga, stage"
-    approach_known = "approach, decision, rationale, impact, status, spec, alternatives, revisit, milestone, "
+    known = "id, title, status, owners, tags, open-questions, blocking, updated, "
+    known += "created, stakeholders, milestone, platforms, ga, stage"
+    approach_known = (
+        "approach, decision, rationale, impact, status, spec, alternatives, revisit, milestone, "
+    )
     approach_known += "platforms, ga, stage"
     assert warned == [
         "myst-views.md:18: spec-tradeoffs: unknown :stage: 'gamma' (expected one of: alpha, "

@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import build, html, text_of, warnings_of
+from helpers import build, html, located, text_of, warnings_of
 
 ROOT = Path(__file__).parent / "roots" / "test-rich-fields"
 
@@ -43,7 +43,7 @@ def field(page, anchor: str, label: str):
     ],
 )
 def test_the_card_shows_a_text_field_with_its_markup(built, docname, anchor, literal, href):
-    cell = field(html(built["html"], docname), anchor, "milestone")
+    cell = field(html(built["html"], docname), anchor, "Milestone")
     assert [text_of(code) for code in cell.select("code")] == [literal]
     assert [text_of(em) for em in cell.select("em")] == ["care"]
     assert [a["href"] for a in cell.select("a")] == [href]
@@ -73,7 +73,7 @@ def column(page, section: str, header: str) -> dict[str, object]:
 
 def test_view_columns_on_another_page_keep_the_markup_and_links_land(built):
     page = html(built["html"], "portfolio/views")
-    index = column(page, "Index", "milestone")
+    index = column(page, "Index", "Milestone")
     assert [text_of(c) for c in index["KEP-7"].select("code")] == ["v1.30"]
     kep, adr = index["KEP-7"], index["ADR-8"]
     assert [a["href"] for a in kep.select("a")] == ["../specs/kep.html#approach-kep-7-lock"]
@@ -96,9 +96,13 @@ def test_text_and_latex_show_the_markup_not_its_syntax(built):
     assert r"\sphinxhref{https://example.org/pg}" in latex
 
 
-def test_no_warnings(built):
+def test_only_the_empty_label_warns(built):
     for app in built.values():
-        assert warnings_of(app) == []
+        assert located(app, "option") == [
+            "conf.py:12: spec_fields entry {'name': 'gate', 'directives': ['spec'], 'label': '  '} "
+            "has label '  '; expected a non-empty string; the entry is ignored"
+        ]
+        assert len(warnings_of(app)) == 1
 
 
 def test_a_renamed_approach_renames_its_link_in_a_field_on_another_page(tmp_path):
@@ -108,7 +112,7 @@ def test_a_renamed_approach_renames_its_link_in_a_field_on_another_page(tmp_path
     kep = src / "specs" / "kep.rst"
     kep.write_text(kep.read_text().replace("Node lock", "Node cordon"))
     app = build(src, "html")
-    cell = column(html(app, "portfolio/views"), "Index", "milestone")["KEP-7"]
+    cell = column(html(app, "portfolio/views"), "Index", "Milestone")["KEP-7"]
     assert [text_of(a) for a in cell.select("a")] == ["Node cordon"]
 
 

@@ -212,7 +212,8 @@ class SpecDirectiveBase(SphinxDirective):
     def custom_fields(self) -> dict[str, CustomField]:
         """The project's custom fields (``spec_fields``) that this directive takes, by name."""
         declared: list[CustomField] = list(getattr(self.config, "spec_fields", []))
-        return {field.name: field for field in declared if self.name in field.directives}
+        name = self.name.removeprefix("spec:")  # also under its spec: alias (neighbours)
+        return {field.name: field for field in declared if name in field.directives}
 
     def custom_values(self) -> FieldValues:
         """The custom fields written here, checked like built-in options; empty ones left out."""
@@ -235,7 +236,11 @@ class SpecDirectiveBase(SphinxDirective):
     def custom_rows(self, values: FieldValues) -> list[tuple[str, str | nodes.Node]]:
         """Field-list rows of a record's custom fields, labelled with the fields' names; a
         text field shows its inline markup."""
-        return [(name, self.shown(name, field_text(value))) for name, value in values]
+        fields = self.custom_fields()
+        return [
+            (fields[name].shown_as if name in fields else name, self.shown(name, field_text(value)))
+            for name, value in values
+        ]
 
     def rich(self, name: str, value: str | None = None, key: str = "") -> str:
         """Option *name* as written; with inline markup, its parsed nodes are kept under *key*."""

@@ -240,8 +240,11 @@ class View:
     def layout(self, query: ViewQuery) -> list[tuple[str, int]]:
         """Each shown column's header and width; a custom field's header is its name."""
         builtin = {column.key: column for column in self.every_column}
+        labels = dict(query.field_labels)
         return [
-            (str(builtin[key].header), builtin[key].width) if key in builtin else (key, FIELD_WIDTH)
+            (str(builtin[key].header), builtin[key].width)
+            if key in builtin
+            else (labels.get(key, key), FIELD_WIDTH)
             for key in self.keys(query)
         ]
 

@@ -54,6 +54,9 @@ class ViewDirective(SpecDirectiveBase):
             kinds=self.allowed("kind", CONCESSION_KINDS) if "kind" in self.option_spec else (),
             fields=self.field_filters(),
             object_fields=tuple(self.object_fields()),
+            field_labels=tuple(
+                (name, field.shown_as) for name, field in self.custom_fields().items()
+            ),
             columns=self.column_keys(),
             **self.sort_order(),
             **self.placement(),

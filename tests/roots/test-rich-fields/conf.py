@@ -7,6 +7,7 @@ source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build"]
 spec_today = "2026-11-25"
 spec_fields = [
-    {"name": "milestone", "directives": ["spec"], "type": "text"},
+    {"name": "milestone", "directives": ["spec"], "type": "text", "label": "Milestone"},
     {"name": "note", "directives": ["spec-approach"], "type": "text"},
+    {"name": "gate", "directives": ["spec"], "label": "  "},
 ]
