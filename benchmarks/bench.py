@@ -99,6 +99,7 @@ def content(n: int) -> dict:
                 KINDS[(n + c) % len(KINDS)],
                 "medium",
                 f"owner{(n + c) % 7}",
+                f"Service {n} falls back to its cache",
             )  # fmt: skip
             for c in (1, 2)
         ],
@@ -140,9 +141,10 @@ def spec_document(c: dict) -> str:
         lines += [f".. error-path:: {condition}", f"   :id: {eid}", f"   :flow: {fid}",
                   f"   :step: {step}", f"   :action: {action}",
                   f"   :feedback: {feedback}", ""]  # fmt: skip
-    for cid, title, kind, severity, owner in c["concessions"]:
+    for cid, title, kind, severity, owner, mitigation in c["concessions"]:
         lines += [f".. spec-concession:: {title}", f"   :id: {cid}", f"   :kind: {kind}",
-                  f"   :severity: {severity}", f"   :owner: {owner}", ""]  # fmt: skip
+                  f"   :severity: {severity}", f"   :owner: {owner}",
+                  f"   :mitigation: {mitigation}", ""]  # fmt: skip
     for qid, title, owner, status, answer in c["questions"]:
         lines += [f".. open-question:: {title}", f"   :id: {qid}", f"   :owner: {owner}",
                   f"   :status: {status}"]  # fmt: skip
@@ -200,9 +202,10 @@ def plain_document(c: dict) -> str:
         lines += [f".. _{label(c, eid)}:", "", f".. rubric:: {condition}", "",
                   f":Flow: :ref:`{ftitle}, step {step} <{label(c, fid)}>`", f":Action: {action}",
                   f":Feedback: {feedback}", ""]  # fmt: skip
-    for cid, title, kind, severity, owner in c["concessions"]:
+    for cid, title, kind, severity, owner, mitigation in c["concessions"]:
         lines += [f".. _{label(c, cid)}:", "", f".. rubric:: {title}", "",
-                  f":Kind: {kind}", f":Severity: {severity}", f":Owner: {owner}", ""]  # fmt: skip
+                  f":Kind: {kind}", f":Severity: {severity}", f":Owner: {owner}",
+                  f":Mitigation: {mitigation}", ""]  # fmt: skip
     for qid, title, owner, status, answer in c["questions"]:
         lines += [f".. _{label(c, qid)}:", "", f".. rubric:: {title}", "",
                   f":Owner: {owner}", f":Status: {status}"]  # fmt: skip
@@ -294,9 +297,9 @@ def plain_portfolio(all_content: list[dict]) -> str:
         )
     lines += list_table(
         "Concessions",
-        ["Concession", "Kind", "Severity", "Owner", "Spec"],
+        ["Concession", "Kind", "Severity", "Owner", "Mitigation", "Spec"],
         (
-            [ref(k[1], label(c, k[0])), k[2], k[3], k[4], ref(c["id"], label(c))]
+            [ref(k[1], label(c, k[0])), k[2], k[3], k[4], k[5], ref(c["id"], label(c))]
             for c in specs
             for k in c["concessions"]
         ),
