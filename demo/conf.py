@@ -20,6 +20,10 @@ html_theme = os.environ.get("SPHINX_SPEC_DEMO_THEME", "alabaster")
 # builds the same way (and with -W) in any year; leave unset to use the real date.
 spec_today = "2026-11-25"
 
+# The team's own field, shown on the card, and incident ids that become links.
+spec_fields = [{"name": "milestone", "directives": ["spec"], "type": "text", "label": "Milestone"}]
+spec_link_patterns = {r"\bINC-(\d+)\b": r"https://status.example.com/incidents/\1"}
+
 # Mermaid served with the site, so that diagrams draw without internet: `make demo`
 # copies the npm package's bundle into _static/mermaid/, as the README's "Mermaid
 # offline" recipe does. Without the bundle, pages load Mermaid from the CDN.
