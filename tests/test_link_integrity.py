@@ -84,7 +84,8 @@ def sphinx_own_link(anchor: Tag) -> bool:
         if parent.name == "li"
         for cls in parent.get("class", [])
     )
-    return in_toctree or anchor.select_one("span.xref.std") is not None
+    # a std role's text: ``xref std std-term``, or ``std std-ref`` when the role has a title
+    return in_toctree or anchor.select_one("span.std") is not None
 
 
 def sphinx_own_id(element: Tag) -> bool:

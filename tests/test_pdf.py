@@ -162,7 +162,10 @@ def test_demo_latex_every_internal_link_has_a_label(demo_pdf):
 def header_of(obj: dict) -> tuple[str, str]:
     """How an object's header line starts (label and id), and the title that follows."""
     label = CONCESSION_LABELS.get(obj.get("category", ""), KINDS[obj["kind"]].label)
-    return f"{label} {obj['local_id']} ", obj["title"]
+    # an approach not taken says so after its title
+    marked = obj["kind"] == "approach" and obj["status"] in ("rejected", "deferred")
+    title = f"{obj['title']} {obj['status']}" if marked else obj["title"]
+    return f"{label} {obj['local_id']} ", title
 
 
 def starts_own_line(lines: list[str], start: str, title: str) -> bool:
