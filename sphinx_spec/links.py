@@ -23,7 +23,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinx_spec.index import ProjectIndex
 from sphinx_spec.model import SpecLink
-from sphinx_spec.nodes import spec_xref
+from sphinx_spec.nodes import comma_separated, spec_xref
 
 #: the schemes a link may have; a URL without a scheme is relative
 URL_SCHEMES = ("http", "https", "mailto")
@@ -204,14 +204,7 @@ def links_row(
     links: tuple[SpecLink, ...], index: ProjectIndex, patterns: Patterns, docname: str
 ) -> nodes.inline | None:
     """The card's "Links" row: the entries, comma-separated."""
-    if not links:
-        return None
-    row = nodes.inline()
-    for n, link in enumerate(links):
-        if n:
-            row += nodes.Text(", ")
-        row += link_node(link, index, patterns, docname)
-    return row
+    return comma_separated([link_node(link, index, patterns, docname) for link in links])
 
 
 def is_field_value(node: nodes.Element) -> bool:

@@ -64,6 +64,18 @@ def fields(rows: Sequence[tuple[str, str | nodes.Node | None]]) -> list[nodes.fi
     return [nodes.field_list("", *items, classes=["spec-fields"])] if items else []
 
 
+def comma_separated(parts: Sequence[nodes.Node]) -> nodes.inline | None:
+    """*parts* in one inline, separated by commas; ``None`` when there are none."""
+    if not parts:
+        return None
+    joined = nodes.inline()
+    for n, part in enumerate(parts):
+        if n:
+            joined += nodes.Text(", ")
+        joined += part
+    return joined
+
+
 def spec_xref(
     kind: str,
     target: str,

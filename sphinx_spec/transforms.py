@@ -18,7 +18,7 @@ from sphinx_spec.builders import current_builder
 from sphinx_spec.index import ProjectIndex
 from sphinx_spec.links import Patterns, links_row, patterns_of
 from sphinx_spec.model import Diagram, Spec, field_text
-from sphinx_spec.nodes import fields, spec_card_details, spec_xref
+from sphinx_spec.nodes import comma_separated, fields, spec_card_details, spec_xref
 from sphinx_spec.richtext import RICH_FIELD
 from sphinx_spec.store import store_of
 
@@ -27,27 +27,20 @@ _ = get_translation("sphinx_spec")
 
 def spec_links(ids: list[str] | tuple[str, ...], docname: str) -> nodes.inline | None:
     """Comma-separated links to specs, shown by id."""
-    if not ids:
-        return None
-    links = nodes.inline()
-    for n, spec_id in enumerate(ids):
-        if n:
-            links += nodes.Text(", ")
-        links += spec_xref("spec", spec_id, docname, spec_id, explicit=True)
-    return links
+    return comma_separated(
+        [spec_xref("spec", spec_id, docname, spec_id, explicit=True) for spec_id in ids]
+    )
 
 
 def diagram_links(index: ProjectIndex, spec: Spec, docname: str) -> nodes.inline | None:
     """The spec's diagrams by title, each linking to its caption and anchor."""
     diagrams = index.objects_of(spec.id, Diagram.kind)
-    if not diagrams:
-        return None
-    links = nodes.inline()
-    for n, diagram in enumerate(diagrams):
-        if n:
-            links += nodes.Text(", ")
-        links += spec_xref("diagram", diagram.full_id, docname, diagram.title, explicit=True)
-    return links
+    return comma_separated(
+        [
+            spec_xref("diagram", diagram.full_id, docname, diagram.title, explicit=True)
+            for diagram in diagrams
+        ]
+    )
 
 
 def questions_summary(index: ProjectIndex, spec: Spec) -> str:
