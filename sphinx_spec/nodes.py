@@ -64,6 +64,11 @@ def fields(rows: Sequence[tuple[str, str | nodes.Node | None]]) -> list[nodes.fi
     return [nodes.field_list("", *items, classes=["spec-fields"])] if items else []
 
 
+def badge(text: str, *classes: str) -> nodes.inline:
+    """A status badge: *text*, styled by ``spec-badge`` and *classes* (its status, its role)."""
+    return nodes.inline(text, text, classes=["spec-badge", *classes])
+
+
 def comma_separated(parts: Sequence[nodes.Node]) -> nodes.inline | None:
     """*parts* in one inline, separated by commas; ``None`` when there are none."""
     if not parts:

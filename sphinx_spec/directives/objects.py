@@ -38,7 +38,7 @@ from sphinx_spec.model import (
     is_valid_id,
     split_list,
 )
-from sphinx_spec.nodes import fields, spec_xref
+from sphinx_spec.nodes import badge, fields, spec_xref
 from sphinx_spec.records import RECORD, marked_records
 from sphinx_spec.richtext import inline_of, references
 
@@ -190,7 +190,7 @@ class ApproachDirective(ObjectDirective):
         if record.status not in SET_ASIDE_STATUSES:
             return []
         word = str(STATUS_WORDS[record.status])
-        return [nodes.Text(" "), status_badge(record.status, word)]
+        return [nodes.Text(" "), badge(word, f"spec-status-{record.status}")]
 
     def classes(self, record: Approach) -> list[str]:
         return [f"spec-approach-{record.status}"] if record.status in SET_ASIDE_STATUSES else []
@@ -200,10 +200,6 @@ class ApproachDirective(ObjectDirective):
 ALTERNATIVES = "spec_alternatives"
 #: how a rejected or deferred approach is marked, in words
 STATUS_WORDS = {"rejected": _("rejected"), "deferred": _("deferred")}
-
-
-def status_badge(status: str, word: str) -> nodes.inline:
-    return nodes.inline(word, word, classes=["spec-badge", f"spec-status-{status}"])
 
 
 class LinkAlternatives(SphinxTransform):

@@ -10,7 +10,7 @@ from sphinx.application import Sphinx
 from sphinx_spec.directives.base import OptionSpec, SpecDirectiveBase, plain_text
 from sphinx_spec.links import parse_links
 from sphinx_spec.model import Spec, SpecLink, is_valid_id, slugify, split_list
-from sphinx_spec.nodes import spec_card_details
+from sphinx_spec.nodes import badge, spec_card_details
 from sphinx_spec.records import RECORD
 from sphinx_spec.richtext import RICH_FIELD, references, shown
 
@@ -119,8 +119,7 @@ def status_classes(record: Spec) -> list[str]:
 
 
 def status_badge(record: Spec) -> nodes.inline:
-    status = record.status
-    return nodes.inline(status, status, classes=["spec-badge", *status_classes(record)])
+    return badge(record.status, *status_classes(record))
 
 
 def setup_spec_directive(app: Sphinx) -> None:

@@ -21,7 +21,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinx_spec.builders import BuilderKind, current_builder
 from sphinx_spec.diagrams import MERMAID_MAX_EDGES, MERMAID_MAX_TEXT, mermaid_node, spec_graph
-from sphinx_spec.nodes import IdAllocator, spec_view, spec_xref
+from sphinx_spec.nodes import IdAllocator, badge, spec_view, spec_xref
 from sphinx_spec.report import warn
 from sphinx_spec.richtext import view_copy
 from sphinx_spec.store import SpecStore, store_of
@@ -69,32 +69,29 @@ def fill_rich(block: nodes.Element, store: SpecStore, docname: str) -> None:
             node += view_copy(parsed, cell.docname, docname, store.index)
 
 
-def badge_node(cell: Badge) -> nodes.inline:
-    return nodes.inline(cell.text, cell.text, classes=["spec-badge", f"spec-status-{cell.status}"])
+def joined(parts: tuple[Cell, ...], docname: str) -> list[nodes.Node]:
+    """The nodes of each part, separated by commas."""
+    listed: list[nodes.Node] = []
+    for n, part in enumerate(parts):
+        listed += [nodes.Text(", ")] if n else []
+        listed += cell_nodes(part, docname)
+    return listed
 
 
 def cell_nodes(cell: Cell, docname: str) -> list[nodes.Node]:
     if isinstance(cell, Rich):
         return [rich_nodes(cell)]
     if isinstance(cell, Badge):
-        return [badge_node(cell)]
+        return [badge(cell.text, f"spec-status-{cell.status}")]
     if isinstance(cell, Parts):
-        listed: list[nodes.Node] = []
-        for n, part in enumerate(cell.parts):
-            listed += [nodes.Text(", ")] if n else []
-            listed += cell_nodes(part, docname)
-        return listed
+        return joined(cell.parts, docname)
     if (
         isinstance(cell, tuple)
         and not isinstance(cell, Link)
         and cell
         and isinstance(cell[0], Link)
     ):
-        parts: list[nodes.Node] = []
-        for n, link in enumerate(cell):
-            parts += [nodes.Text(", ")] if n else []
-            parts.append(link_node(link, docname))
-        return parts
+        return joined(cell, docname)
     if isinstance(cell, Link):
         return [link_node(cell, docname)]
     if isinstance(cell, Marked):
