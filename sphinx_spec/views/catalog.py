@@ -86,7 +86,7 @@ class ViewResult:
         for cell in cells:
             if isinstance(cell, Parts):
                 yield from cell.parts
-            elif isinstance(cell, tuple) and not isinstance(cell, Text | Link | Rich | Badge):
+            elif isinstance(cell, tuple) and not isinstance(cell, ONE_CELL):
                 yield from cast(tuple[Link, ...], cell)  # a list of links
             else:
                 yield cell
@@ -98,6 +98,10 @@ class ViewResult:
     def rich_cells(self) -> Iterator[Rich]:
         """Every cell with inline markup, whose references the page depends on."""
         yield from (cell for cell in self.cells() if isinstance(cell, Rich))
+
+
+#: the cells that are one value (each a tuple too), as against a list of links
+ONE_CELL = (Text, Marked, Link, Rich, Badge)
 
 
 class Column(NamedTuple):
