@@ -12,6 +12,7 @@ are only looked up, as targets.
 from __future__ import annotations
 
 import datetime
+import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,7 @@ from sphinx_spec.model import (
     parse_date,
     role_of,
 )
+from sphinx_spec.reviews import summary
 from sphinx_spec.store import SpecStore
 
 
@@ -49,6 +51,13 @@ class CheckSettings:
     today: datetime.date = datetime.date.min
     #: each status name with its lifecycle role; empty: a name that is a role has that role
     roles: tuple[tuple[str, str], ...] = ()
+    #: ``spec_suppress``: each entry's words, a finding's code then (optionally) its subject
+    suppress: tuple[tuple[str, ...], ...] = ()
+
+    def suppresses(self, finding: Finding) -> bool:
+        """Whether ``spec_suppress`` names *finding*: by its code alone, or code and subject."""
+        words = (finding.code, *finding.subject.split())
+        return any(entry in (words, words[:1]) for entry in self.suppress)
 
     def named(self, role: str) -> tuple[str, ...]:
         """The project's status names that have *role*, in lifecycle order."""
@@ -300,18 +309,84 @@ def view_filters(index: ProjectIndex, query: ViewQuery) -> Iterator[Finding]:
         yield Finding("ref", message, query.location, "dangling-ref")
 
 
+def approvals(index: ProjectIndex, spec: Spec) -> Iterator[Finding]:
+    """A settled spec needs a current approval from every approver; a stale approval warns."""
+    states = index.approver_states(spec.id)
+    for state in states:
+        if state.state == "stale" and state.verdict == "approved" and state.approval:
+            yield Finding(
+                "review",
+                f"the approval by {state.approver} is for an earlier version of {spec.id} "
+                f"({summary(state.changed)}); it does not count until "
+                f"`sphinx-spec approve {spec.id} --by {shlex.quote(state.approver)}` is run again",
+                state.approval.location,
+                "stale-approval",
+                state.approval.full_id,
+            )
+    missing = [s for s in states if s.listed and s.state != "approved"]
+    if spec.status_role in SETTLED_ROLES and missing:
+        named = ", ".join(f"{s.approver} ({STATE_PHRASES[s.state]})" for s in missing)
+        yield Finding(
+            "lifecycle",
+            f"spec {spec.id} is {spec.status!r} without a current approval from {named}",
+            spec.location,
+            "unapproved",
+            spec.id,
+        )
+
+
+#: an approver's state, in a warning
+STATE_PHRASES = {
+    "stale": "approved an earlier version",
+    "pending": "pending",
+    "changes-requested": "changes requested",
+    "abstained": "abstained",
+    "approved": "approved",
+}
+
+
+def link_reviews(index: ProjectIndex, spec: Spec) -> Iterator[Finding]:
+    """A linked spec that changed since it was reviewed makes the link suspect; links never
+    reviewed are named once per spec."""
+    reviews = index.link_reviews(spec.id)
+    for link in reviews:
+        if link.state == "suspect":
+            verb = "depends on" if link.relation == "depends-on" else "supersedes"
+            yield Finding(
+                "review",
+                f"spec {spec.id} {verb} {link.target}, which changed since it was reviewed: "
+                f"{summary(link.changed)}; review the change, then run "
+                f"`sphinx-spec review {spec.id}`",
+                spec.location,
+                "suspect-link",
+                f"{spec.id} {link.target}",
+            )
+    unreviewed = [link.target for link in reviews if link.state == "unreviewed"]
+    if unreviewed:
+        yield Finding(
+            "review",
+            f"the links of spec {spec.id} to {', '.join(unreviewed)} are not yet reviewed; "
+            f"run `sphinx-spec review {spec.id}` (or `sphinx-spec review --all`)",
+            spec.location,
+            "unreviewed-link",
+            spec.id,
+        )
+
+
 def project_findings(store: SpecStore, settings: CheckSettings) -> list[Finding]:
-    """Everything the project-wide checks find, in a stable order."""
+    """Everything the project-wide checks find, in a stable order; ``spec_suppress`` applied."""
     index = store.index
     findings = [*duplicate_specs(index), *duplicate_objects(index)]
     findings += [*term_definitions(index), *glossary_clashes(index)]
     for spec in (index.local.specs[key] for key in sorted(index.local.specs)):
         findings += spec_links(index, spec)
         findings += lifecycle(index, spec, settings)
+        findings += approvals(index, spec)
+        findings += link_reviews(index, spec)
         findings += required(index, spec, settings.required)
     for obj in index.local.objects.values():
         findings += object_links(index, obj, settings.today)
     for docname in sorted(store.views):
         for query in store.views[docname]:
             findings += view_filters(index, query)
-    return findings
+    return [finding for finding in findings if not settings.suppresses(finding)]

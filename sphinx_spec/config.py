@@ -109,6 +109,11 @@ def required_value(value: Any) -> list[str]:
     return string_list(value, "directive names")
 
 
+def suppress_value(value: Any) -> list[str]:
+    """``spec_suppress``: each entry a finding's code, optionally followed by its subject."""
+    return [" ".join(entry.split()) for entry in string_list(value, "finding codes")]
+
+
 def fields_value(value: Any) -> list[Any]:
     """A list of entries, each checked (and dropped if wrong) by :func:`custom_fields`."""
     if not isinstance(value, (list, tuple)):
@@ -194,6 +199,7 @@ SETTINGS = (
     Setting("spec_today", "", "env", (str, datetime.date), "option", today_value),
     Setting("spec_fields", [], "env", (list, tuple), "option", fields_value),
     Setting("spec_link_patterns", {}, "html", (dict,), "option", link_patterns_value),
+    Setting("spec_suppress", [], "", (list, tuple), "option", suppress_value),
 )
 
 
@@ -382,4 +388,5 @@ def check_settings(app: Sphinx) -> CheckSettings:
         roles=tuple(app.config.spec_statuses.items()),
         required=tuple(app.config.spec_required),
         today=today(app),
+        suppress=tuple(tuple(entry.split()) for entry in app.config.spec_suppress),
     )

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from sphinx_spec.model import (
     ALL_KINDS,
     SPEC_KIND,
+    Approval,
     ErrorPath,
     Flow,
     Goal,
@@ -28,6 +29,15 @@ from sphinx_spec.model import (
     Term,
     count_objects,
     reverse_relations,
+)
+from sphinx_spec.reviews import (
+    ApproverState,
+    Fingerprint,
+    LinkReview,
+    approver_states,
+    link_reviews,
+    parse_fingerprint,
+    spec_fingerprint,
 )
 
 Target = Spec | SpecObject
@@ -162,6 +172,46 @@ class ProjectIndex:
         #: each view's result, by query: the freshness digest and the page share one
         self.view_results: dict[Any, Any] = {}
         self._errors_by_flow: dict[str, list[ErrorPath]] | None = None
+        self._fingerprints: dict[str, Fingerprint | None] = {}
+        self._approvers: dict[str, list[ApproverState]] = {}
+        self._reviews: dict[str, list[LinkReview]] = {}
+
+    def fingerprint(self, spec_id: str) -> Fingerprint | None:
+        """The decision fingerprint of spec *spec_id* (``None``: no such spec).
+
+        An imported spec's is the one its project exported, when it did.
+        """
+        if spec_id not in self._fingerprints:
+            spec = self.specs.get(spec_id)
+            found = None
+            if spec is not None:
+                found = parse_fingerprint(spec.fingerprint) if spec.external else None
+                found = found or spec_fingerprint(spec, self.objects_of(spec_id))
+            self._fingerprints[spec_id] = found
+        return self._fingerprints[spec_id]
+
+    def approvals_of(self, spec_id: str) -> list[Approval]:
+        return [obj for obj in self.objects_of(spec_id, Approval.kind) if isinstance(obj, Approval)]
+
+    def approver_states(self, spec_id: str) -> list[ApproverState]:
+        """Each approver's state on the current version of the spec (``:approvers:`` first)."""
+        if spec_id not in self._approvers:
+            spec, current = self.specs.get(spec_id), self.fingerprint(spec_id)
+            states = []
+            if spec is not None and current is not None:
+                states = approver_states(spec, self.approvals_of(spec_id), current)
+            self._approvers[spec_id] = states
+        return self._approvers[spec_id]
+
+    def link_reviews(self, spec_id: str) -> list[LinkReview]:
+        """The review state of each link the spec makes to a spec that exists."""
+        if spec_id not in self._reviews:
+            spec = self.specs.get(spec_id)
+            self._reviews[spec_id] = [] if spec is None else link_reviews(spec, self.fingerprint)
+        return self._reviews[spec_id]
+
+    def suspect_links(self, spec_id: str) -> list[LinkReview]:
+        return [link for link in self.link_reviews(spec_id) if link.state == "suspect"]
 
     def counts_for(self, spec_id: str) -> SpecCounts:
         return self.counts.get(spec_id, SpecCounts())

@@ -32,6 +32,12 @@ CONCESSION_KINDS = ("edge-case", "concession", "limitation", "risk", "deferred",
 SEVERITIES = ("low", "medium", "high")
 QUESTION_STATUSES = ("open", "answered", "deferred")
 DIAGRAM_KINDS = ("class", "sequence", "state", "flowchart", "er", "other")
+#: what an approver can say of one version of a spec (``spec-approval :verdict:``)
+APPROVAL_VERDICTS = ("approved", "changes-requested", "abstained")
+#: where an approver stands on the current version: a verdict on it, ``stale`` (a verdict on
+#: an earlier version) or ``pending`` (none yet); cards, the ``spec-approvals`` view and
+#: ``spec.json`` use these
+APPROVAL_STATES = ("approved", "changes-requested", "abstained", "stale", "pending")
 
 #: lifecycle roles at which every blocking question must be answered
 SETTLED_ROLES = ("accepted", "implemented")
@@ -151,6 +157,17 @@ class Located:
         return f"{self.source}:{self.lineno}" if self.source else (self.docname, self.lineno)
 
 
+class Reviewed(NamedTuple):
+    """One entry of a spec's ``:reviewed:``: a linked spec and its fingerprint as reviewed.
+
+    *fingerprint* is written by ``sphinx-spec review``: the digest, then the parts
+    (:mod:`sphinx_spec.reviews`).
+    """
+
+    target: str
+    fingerprint: str
+
+
 class SpecLink(NamedTuple):
     """One entry of a spec's ``:links:``: ``Title <url>``, or a bare id (*title* empty).
 
@@ -183,6 +200,13 @@ class Spec(Located):
     links: tuple[SpecLink, ...] = ()
     #: the text custom fields written with inline markup, each with the references it makes
     markup: tuple[tuple[str, tuple[tuple[str, str, int, str], ...]], ...] = ()
+    #: who must approve it (``:approvers:``)
+    approvers: tuple[str, ...] = ()
+    #: the linked specs' fingerprints as last reviewed (``:reviewed:``)
+    reviewed: tuple[Reviewed, ...] = ()
+    #: the decision fingerprint another project exported (imported specs only; local specs'
+    #: are computed from their records)
+    fingerprint: str = ""
 
     def __post_init__(self) -> None:
         if not self.status_role:  # no mapping said otherwise: a status named like a role has it
@@ -305,6 +329,24 @@ class OpenQuestion(SpecObject):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Approval(SpecObject):
+    """One approver's verdict on one version of a spec; its title is the approver.
+
+    *fingerprint* is the spec's decision fingerprint the verdict was given on, as
+    ``sphinx-spec approve`` wrote it; *text* is the note.
+    """
+
+    kind: ClassVar[str] = "approval"
+    date: str = ""
+    verdict: str = "approved"
+    fingerprint: str = ""
+
+    @property
+    def approver(self) -> str:
+        return self.title
+
+
+@dataclass(frozen=True, kw_only=True)
 class Term(SpecObject):
     kind: ClassVar[str] = "term"
     aliases: tuple[str, ...] = ()
@@ -360,6 +402,7 @@ OBJECT_KINDS = (
     Kind(Diagram, "spec-diagram", N_("Diagram"), count="diagrams"),
     Kind(OpenQuestion, "open-question", N_("Open question"), count="questions"),
     Kind(Term, "spec-term", N_("Term"), count="terms"),
+    Kind(Approval, "spec-approval", N_("Approval")),
 )
 #: kind name → its declaration
 KINDS = {kind.name: kind for kind in OBJECT_KINDS}
@@ -439,6 +482,8 @@ class Finding(NamedTuple):
     message: str
     location: Location
     code: str
+    #: what it is about, for ``spec_suppress`` (``PAY-001.alice``, ``PAY-003 PAY-001``)
+    subject: str = ""
 
 
 @dataclass(frozen=True)

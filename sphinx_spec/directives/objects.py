@@ -23,12 +23,14 @@ from sphinx_spec.directives.base import (
 )
 from sphinx_spec.model import (
     APPROACH_STATUSES,
+    APPROVAL_VERDICTS,
     CONCESSION_KINDS,
     KINDS,
     QUESTION_STATUSES,
     SET_ASIDE_STATUSES,
     SEVERITIES,
     Approach,
+    Approval,
     Concession,
     Goal,
     NonGoal,
@@ -40,6 +42,7 @@ from sphinx_spec.model import (
 )
 from sphinx_spec.nodes import badge, fields, spec_xref
 from sphinx_spec.records import RECORD, marked_records
+from sphinx_spec.reviews import parse_fingerprint
 from sphinx_spec.richtext import inline_of, references
 
 Rows = list[tuple[str, "str | nodes.Node | None"]]
@@ -200,6 +203,19 @@ class ApproachDirective(ObjectDirective):
 ALTERNATIVES = "spec_alternatives"
 #: how a rejected or deferred approach is marked, in words
 STATUS_WORDS = {"rejected": _("rejected"), "deferred": _("deferred")}
+#: an approver's state (``model.APPROVAL_STATES``; the verdicts among them) in readers' words
+STATE_WORDS = {
+    "approved": _("approved"),
+    "changes-requested": _("changes requested"),
+    "abstained": _("abstained"),
+    "stale": _("stale"),
+    "pending": _("pending"),
+}
+
+
+def state_badge(state: str) -> nodes.inline:
+    """An approver's state or a verdict as a badge (``spec-approval-<state>``)."""
+    return badge(str(STATE_WORDS.get(state, state)), f"spec-approval-{state}")
 
 
 class LinkAlternatives(SphinxTransform):
@@ -301,3 +317,40 @@ class TermDirective(ObjectDirective):
 
     def rows(self, record: Term) -> Rows:
         return [(str(_("Aliases")), ", ".join(record.aliases))]
+
+
+class ApprovalDirective(ObjectDirective):
+    """``spec-approval``: one approver's verdict on one version of the spec; the body is a note.
+
+    ``sphinx-spec approve`` writes it with today's date and the current fingerprint.
+    """
+
+    record_class = Approval
+    extra_options = ("date", "verdict", "fingerprint")
+
+    def record_fields(self, body: list[nodes.Node]) -> dict[str, Any]:
+        recorded = " ".join(self.text("fingerprint").split())
+        if not recorded:
+            self.warn_option(
+                "missing :fingerprint: (the version approved); `sphinx-spec approve` writes it"
+            )
+        elif parse_fingerprint(recorded) is None:
+            self.warn_option(
+                f":fingerprint: {recorded[:40]!r} is not a fingerprint `sphinx-spec approve` "
+                "writes; the verdict counts for no version"
+            )
+        return {
+            "date": self.date("date"),
+            "verdict": self.choice("verdict", APPROVAL_VERDICTS, "approved"),
+            "fingerprint": recorded,
+        }
+
+    def badge(self, record: Approval) -> list[nodes.Node]:
+        return [nodes.Text(" "), state_badge(record.verdict)]
+
+    def rows(self, record: Approval) -> Rows:
+        recorded = parse_fingerprint(record.fingerprint)
+        return [
+            (str(_("Date")), record.date),
+            (str(_("Fingerprint")), recorded and nodes.literal(recorded.digest, recorded.digest)),
+        ]

@@ -9,9 +9,10 @@ from sphinx.application import Sphinx
 
 from sphinx_spec.directives.base import OptionSpec, SpecDirectiveBase, plain_text
 from sphinx_spec.links import parse_links
-from sphinx_spec.model import Spec, SpecLink, is_valid_id, slugify, split_list
+from sphinx_spec.model import Reviewed, Spec, SpecLink, is_valid_id, slugify, split_list
 from sphinx_spec.nodes import badge, spec_card_details
 from sphinx_spec.records import RECORD
+from sphinx_spec.reviews import parse_fingerprint
 from sphinx_spec.richtext import RICH_FIELD, references, shown
 
 
@@ -25,7 +26,7 @@ class SpecDirective(SpecDirectiveBase):
 
     option_spec: ClassVar[dict[str, Any]] = OptionSpec.of(
         "id", "status", "owners", "stakeholders", "tags",
-        "created", "updated", "supersedes", "depends-on", "links",
+        "created", "updated", "supersedes", "depends-on", "links", "approvers", "reviewed",
     )  # fmt: skip
 
     def render(self) -> list[nodes.Node]:
@@ -63,6 +64,8 @@ class SpecDirective(SpecDirectiveBase):
             summary=plain_text(body),
             fields=self.custom_values(),
             links=self.links(),
+            approvers=tuple(dict.fromkeys(split_list(self.options.get("approvers")))),
+            reviewed=self.reviewed(),
             markup=tuple((key, references(value)) for key, value in self.rich_values.items()),
             **self.placement(),
         )
@@ -82,6 +85,20 @@ class SpecDirective(SpecDirectiveBase):
         for problem in problems:
             self.warn_option(f":links: {problem}")
         return tuple(links)
+
+    def reviewed(self) -> tuple[Reviewed, ...]:
+        """``:reviewed:``: per linked spec, its fingerprint as reviewed (``sphinx-spec review``)."""
+        entries = []
+        for entry in split_list(self.options.get("reviewed")):
+            target, _sep, recorded = entry.partition(" ")
+            if not is_valid_id(target) or parse_fingerprint(recorded) is None:
+                self.warn_option(
+                    f":reviewed: {entry[:60]!r} is not a spec id and the fingerprint "
+                    "`sphinx-spec review` writes; ignored"
+                )
+                continue
+            entries.append(Reviewed(target, " ".join(recorded.split())))
+        return tuple(entries)
 
     def status(self) -> str:
         """The ``:status:`` written, spelled as in ``spec_statuses``; an unknown one warns."""
