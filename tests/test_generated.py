@@ -115,6 +115,8 @@ SPEC_GRAMMAR = {
     "supersedes": "ids",
     "depends-on": "ids",
     "links": "text",
+    "approvers": "owners",
+    "reviewed": "reviewed",
 }
 OBJECT_GRAMMAR = {
     "spec-goal": {"id": "id", "metric": "text", "baseline": "text", "target": "text"},
@@ -155,6 +157,7 @@ OBJECT_GRAMMAR = {
         "resolved-by": "ref",
     },
     "spec-term": {"id": "id", "aliases": "list"},
+    "spec-approval": {"id": "id", "date": "date", "verdict": "verdict", "fingerprint": "fingerprint"},
 }
 VIEW_COMMON = {
     "spec": "spec_filter", "status": "view_status", "tags": "tags", "owner": "owners",
@@ -274,6 +277,19 @@ CHOICES = {
                         "bug"],
     "severity": ["low", "medium", "high", "HIGH", "critical"],
     "question_status": ["open", "answered", "deferred", "Open", "closed"],
+    "verdict": ["approved", "changes-requested", "abstained", "Approved", "lgtm"],
+    "fingerprint": [
+        "0123456789ab",
+        "0123456789ab status=abcd approach:a=0123.4567",
+        "not a fingerprint",
+        "0123456789AB",
+    ],
+    "reviewed": [
+        "AUTH-002 0123456789ab",
+        "A 0123456789ab status=abcd, B 0123456789ab",
+        "AUTH-002",
+        "<b>x</b> 0123456789ab",
+    ],
     "diagram_kind": ["class", "sequence", "state", "flowchart", "er", "other", "gantt", "State"],
     "flow_diagram": ["sequence", "Sequence", "state"],
     "date": ["2026-12-01", "2020-01-01", "2026-02-30", "2026-1-1", "yesterday", "99999-01-01",
