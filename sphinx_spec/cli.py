@@ -455,7 +455,7 @@ def source_of(env: Any, record: Any) -> Path:
 
 
 def edited(edits: list[Any]) -> None:
-    """Make *edits*, each file's at once, none if one touches uncommitted lines (:class:`Refused`)."""
+    """Make *edits*; none if one touches lines with uncommitted changes (:class:`Refused`)."""
     from sphinx_spec.sourcedit import CannotEdit, apply, read_source, uncommitted
 
     by_file: dict[Path, list[Any]] = {}
@@ -861,7 +861,7 @@ def parser() -> argparse.ArgumentParser:
                             + ", ".join(APPROVAL_STATES))  # fmt: skip
     query.add_argument("--approver", help="specs this approver is listed for or gave a verdict on")
     query.add_argument("--suspect", action="store_true",
-                       help="specs linking to a spec that changed since it was reviewed")  # fmt: skip
+                       help="specs linking to a spec changed since it was reviewed")  # fmt: skip
     query.add_argument("--json", action="store_true", help="print JSON instead of a table")
     query.set_defaults(run=cmd_query)
     return main
