@@ -365,7 +365,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     print("".join(f"{printable(line)}\n" for line in checked.text.splitlines()), end="")
     print("\n".join(summary(checked.env, checked.kinds)))
     reviews, suspect = review_summary(checked.env)
-    print("\n".join(reviews))
+    print("".join(f"{line}\n" for line in reviews), end="")
     count = len(checked.kinds)
     verdict = f"{plural(count, 'warning')}; failing" if count else "no warnings; passing"
     if suspect and not count:
@@ -376,7 +376,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def review_summary(env: Any) -> tuple[list[str], int]:
-    """Every suspect link and stale approval of this project's specs, one a line.
+    """Every suspect link and stale approval of this project's specs, one a line (none: no lines).
 
     Those ``spec_suppress`` names are listed too, marked ``(suppressed)``; the
     second value counts the suspect links it does not name (``check`` fails on them
@@ -407,8 +407,9 @@ def review_summary(env: Any) -> tuple[list[str], int]:
                 said = f" ({was})" if was else ""
                 line = f"  {spec_id} by {state.approver}{said}: {phrase(state.changed)}{mark}"
                 approvals.append(line)
-    lines = [f"suspect links: {len(links)}", *links, f"stale approvals: {len(approvals)}"]
-    return [printable(line) for line in [*lines, *approvals]], failing
+    lines = [f"suspect links: {len(links)}", *links] if links else []
+    lines += [f"stale approvals: {len(approvals)}", *approvals] if approvals else []
+    return [printable(line) for line in lines], failing
 
 
 class Refused(Exception):
