@@ -376,3 +376,34 @@ def test_query_filters_by_approval_state_approver_and_suspect_links(project, cap
     assert ids("--suspect", "--status", "accepted") == []
     with pytest.raises(SystemExit):
         main(["query", str(exported), "--approval", "maybe"])
+
+
+def test_review_and_approve_find_included_files_aliases_and_yaml_options(tmp_path, capsys):
+    folder = tmp_path / "docs"
+    shutil.copytree(ROOTS / "test-cli-reviews-rst", folder)
+    (folder / "client.rst").write_text(
+        "Client\n======\n\n.. include:: parts/client-spec.txt\n", encoding="utf-8"
+    )
+    (folder / "parts").mkdir()
+    part = folder / "parts" / "client-spec.txt"
+    part.write_text(".. spec:spec:: Client\n   :id: PAY-002\n   :depends-on: PAY-001\n", "utf-8")
+    (folder / "index.rst").write_text(
+        (folder / "index.rst").read_text(encoding="utf-8") + "   relay\n", encoding="utf-8"
+    )
+    relay = folder / "relay.md"
+    relay.write_text(
+        "# Relay\n\n```{spec} Relay\n---\nid: PAY-003\ndepends-on: PAY-001\n---\n```\n", "utf-8"
+    )
+    before = [line.split(": ")[0] for line in located(build(folder), "review")]
+    assert "parts/client-spec.txt:1" in before and "relay.md:3" in before
+    assert main(["review", "--all", "--project", str(folder)]) == 0
+    assert main(["approve", "PAY-002", "--by", "dana", "--project", str(folder)]) == 0
+    assert part.read_text(encoding="utf-8").splitlines()[3].startswith("   :reviewed: PAY-001 ")
+    assert relay.read_text(encoding="utf-8").splitlines()[6].startswith('reviewed: "PAY-001 ')
+    assert ".. spec-approval:: dana" in part.read_text(encoding="utf-8")
+    assert (folder / "client.rst").read_text(encoding="utf-8").count("spec-approval") == 0
+    for builder in ("html", "latex", "text"):
+        app = build(folder, builder)
+        ours = ("parts/", "relay.md", "client.rst")
+        assert [line for line in located(app, "review") if line.startswith(ours)] == []
+        assert [line for line in located(app, "option") if line.startswith(ours)] == []
