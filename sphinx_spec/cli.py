@@ -1,8 +1,9 @@
-"""``sphinx-spec``: start a spec from the template, check a project, query spec.json.
+"""``sphinx-spec``: start a spec, approve it, review its links, check a project, query spec.json.
 
-Exit codes: 0 success; 1 the check found warnings or errors, or ``new``
-refused to overwrite; 2 usage errors, unreadable input, a file ``new`` cannot
-write, or a build that Sphinx stopped. Results go to standard output, progress
+Exit codes: 0 success; 1 the check found warnings or errors or suspect links,
+or ``new`` refused to overwrite; 2 usage errors, unreadable input, a file
+``new`` cannot write, a build that Sphinx stopped, or a file ``approve`` or
+``review`` refuses to edit. Results go to standard output, progress
 and errors to standard error.
 """
 
@@ -21,16 +22,26 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sphinx_spec.model import ALL_KINDS, is_valid_id, split_list
+from sphinx_spec.model import (
+    ALL_KINDS,
+    APPROVAL_STATES,
+    APPROVAL_VERDICTS,
+    is_valid_id,
+    split_list,
+)
 from sphinx_spec.templates import render
 
 #: ``--help``'s text: the docstring's, as plain text
-DESCRIPTION = "sphinx-spec: start a spec from the template, check a project, query spec.json."
+DESCRIPTION = (
+    "sphinx-spec: start a spec from the template, approve it, review its links, "
+    "check a project, query spec.json."
+)
 EXIT_CODES = """\
-exit codes: 0 success; 1 the check found warnings or errors, or `new` refused
-to overwrite; 2 usage errors, unreadable input, a file `new` cannot write, or a
-build that Sphinx stopped. Results go to standard output, progress and errors to
-standard error."""
+exit codes: 0 success; 1 the check found warnings or errors or a suspect link,
+or `new` refused to overwrite; 2 usage errors, unreadable input, a file `new`
+cannot write, a build that Sphinx stopped, or a file `approve` or `review`
+refuses to edit (uncommitted changes to the directive, cannot be parsed).
+Results go to standard output, progress and errors to standard error."""
 
 COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 #: what cannot go into one line of a source file: control characters, line breaks, and
@@ -353,11 +364,275 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 2
     print("".join(f"{printable(line)}\n" for line in checked.text.splitlines()), end="")
     print("\n".join(summary(checked.env, checked.kinds)))
+    reviews, suspect = review_summary(checked.env)
+    print("".join(f"{line}\n" for line in reviews), end="")
     count = len(checked.kinds)
     verdict = f"{plural(count, 'warning')}; failing" if count else "no warnings; passing"
+    if suspect and not count:
+        verdict = f"no warnings but {plural(suspect, 'suspect link')}; failing"
     read = plural(len(checked.env.found_docs), "document")
     print(f"sphinx-spec check: {read} read, {verdict}", file=sys.stderr)
-    return 1 if count else 0
+    return 1 if count or suspect else 0
+
+
+def review_summary(env: Any) -> tuple[list[str], int]:
+    """Every suspect link and stale approval of this project's specs, one a line (none: no lines).
+
+    Those ``spec_suppress`` names are listed too, marked ``(suppressed)``; the
+    second value counts the suspect links it does not name (``check`` fails on them
+    even where ``suppress_warnings`` hides their warnings).
+    """
+    from sphinx_spec.checks import CheckSettings
+    from sphinx_spec.model import Finding
+    from sphinx_spec.reviews import summary as phrase
+    from sphinx_spec.store import store_of
+
+    index = store_of(env).index
+    settings = CheckSettings((), suppress=tuple(tuple(e.split()) for e in env.config.spec_suppress))
+
+    def suppressed(code: str, subject: str) -> str:
+        hidden = settings.suppresses(Finding("review", "", "", code, subject))
+        return " (suppressed)" if hidden else ""
+
+    links, approvals, failing = [], [], 0
+    for spec_id in sorted(index.local.specs):
+        for link in index.suspect_links(spec_id):
+            mark = suppressed("suspect-link", f"{spec_id} {link.target}")
+            failing += not mark
+            links.append(f"  {spec_id} \u2192 {link.target}: {phrase(link.changed)}{mark}")
+        for state in index.approver_states(spec_id):
+            if state.state == "stale" and state.approval is not None:
+                mark = suppressed("stale-approval", state.approval.full_id)
+                was = state.verdict if state.verdict != "approved" else ""
+                said = f" ({was})" if was else ""
+                line = f"  {spec_id} by {state.approver}{said}: {phrase(state.changed)}{mark}"
+                approvals.append(line)
+    lines = [f"suspect links: {len(links)}", *links] if links else []
+    lines += [f"stale approvals: {len(approvals)}", *approvals] if approvals else []
+    return [printable(line) for line in lines], failing
+
+
+class Refused(Exception):
+    """Why ``approve`` or ``review`` does not edit, in one line (exit 2)."""
+
+
+def project_of(command: str, folder: str) -> Path:
+    """The folder of ``conf.py``: *folder* or the nearest above it."""
+    conf = find_conf(Path(folder))
+    if conf is None:
+        raise Refused(f"no conf.py in {folder} or above; give the project with --project DIR")
+    print(f"sphinx-spec {command}: reading {conf.parent} (no pages are written)", file=sys.stderr)
+    return conf.parent
+
+
+def read_project(command: str, folder: str) -> Any:
+    """The project's index, read as ``check`` reads it; its warnings do not stop anything."""
+    from sphinx_spec.store import store_of
+
+    try:
+        checked = build_quietly(project_of(command, folder))
+    except BuildFailed as error:
+        raise Refused(f"the build stopped: {error}") from error
+    return checked.env, store_of(checked.env).index
+
+
+def local_spec(env: Any, index: Any, spec_id: str) -> Any:
+    """The project's own spec *spec_id*, with its source file (``source``) and directive."""
+    spec = index.specs.get(spec_id)
+    if spec is None:
+        folded = [key for key in index.specs if key.casefold() == spec_id.casefold()]
+        hint = f"; did you mean {folded[0]}?" if folded else ""
+        raise Refused(f"no spec {printable(spec_id)!s} in this project{hint}")
+    if spec.external:
+        raise Refused(
+            f"{spec_id} is imported from the project {printable(spec.project)}; "
+            "run the command in that project"
+        )
+    return spec
+
+
+def source_of(env: Any, record: Any) -> Path:
+    return Path(record.source or env.doc2path(record.docname))
+
+
+def edited(edits: list[Any]) -> None:
+    """Make *edits*; none if one touches lines with uncommitted changes (:class:`Refused`)."""
+    from sphinx_spec.sourcedit import CannotEdit, apply, read_source, uncommitted
+
+    by_file: dict[Path, list[Any]] = {}
+    for edit in edits:
+        by_file.setdefault(edit.path, []).append(edit)
+    for path, its in by_file.items():
+        for edit in its:
+            if uncommitted(path, edit.guarded):
+                first, last = edit.guarded
+                raise Refused(
+                    f"{path} has uncommitted changes in lines {first}-{last}, the directive "
+                    "to edit; commit or undo them first"
+                )
+    for path, its in by_file.items():
+        try:
+            path.write_bytes(apply(read_source(path), its).data())
+        except (OSError, CannotEdit) as error:
+            why = getattr(error, "strerror", None) or error
+            raise Refused(f"cannot write {path}: {why}") from error
+
+
+def refusing(command: str, run: Any, args: argparse.Namespace) -> int:
+    """Run *run*; a :class:`Refused` or :class:`~sphinx_spec.sourcedit.CannotEdit` exits 2."""
+    from sphinx_spec.sourcedit import CannotEdit
+
+    try:
+        return int(run(args))
+    except (Refused, CannotEdit) as error:
+        print(f"sphinx-spec {command}: {printable(str(error))}", file=sys.stderr)
+        return 2
+
+
+def block_name(source: Any, block: Any) -> str:
+    """The name the directive at *block* is written with (``spec-approval``, ...)."""
+    from sphinx_spec.sourcedit import MYST_FENCE, RST_MARKER, bare
+
+    pattern = MYST_FENCE if source.markdown else RST_MARKER
+    found = pattern.match(bare(source.lines[block.start]))
+    return found["name"] if found else "spec-approval"
+
+
+def kept_options(source: Any, block: Any) -> list[tuple[str, str]]:
+    """The options of an approval other than those ``approve`` writes (``:id:``, fields)."""
+    from sphinx_spec.sourcedit import bare
+
+    kept = []
+    for option in block.options:
+        if option.name in ("date", "verdict", "fingerprint"):
+            continue
+        text = " ".join(bare(source.lines[n]).strip() for n in range(option.start, option.end))
+        value = text.split(":", 2)[2] if block.style != "yaml" else text.split(":", 1)[1]
+        kept.append((option.name, value.strip()))
+    return kept
+
+
+def cmd_approve(args: argparse.Namespace) -> int:
+    return refusing("approve", approve, args)
+
+
+def approve(args: argparse.Namespace) -> int:
+    from sphinx_spec.model import APPROVAL_VERDICTS, Approval
+    from sphinx_spec.sourcedit import (
+        APPROVAL_NAMES,
+        SPEC_NAMES,
+        append,
+        directive_at,
+        directive_lines,
+        insert_after,
+        read_source,
+        replace_directive,
+    )
+
+    name = " ".join(args.by.split())
+    for what, value in (("--by", args.by), ("--note", args.note)):
+        if found := NOT_ONE_LINE.search(value):
+            raise Refused(
+                f"{what} must be one line without control characters; it has {found.group()!r}"
+            )
+    if not name:
+        raise Refused("--by is empty")
+    if args.verdict not in APPROVAL_VERDICTS:  # argparse's choices say so first
+        raise Refused(f"--verdict must be one of {', '.join(APPROVAL_VERDICTS)}")
+    env, index = read_project("approve", args.project)
+    spec = local_spec(env, index, args.spec)
+    current = index.fingerprint(spec.id)
+    given: list[Approval] = [
+        a for a in index.approvals_of(spec.id) if a.approver.casefold() == name.casefold()
+    ]
+    options = [
+        ("date", index.today.isoformat()),
+        ("verdict", args.verdict),
+        ("fingerprint", current.recorded()),
+    ]
+    note = " ".join(args.note.split())
+    if given:  # the verdict that counts now is the one replaced
+        old = max(given, key=lambda a: (a.date, a.docname, a.lineno))
+        source = read_source(source_of(env, old))
+        block = directive_at(source, old.lineno, APPROVAL_NAMES)
+        name_used = block_name(source, block)
+        lines = directive_lines(
+            source.markdown, name_used, old.approver, [*kept_options(source, block), *options],
+            note, indent=block.indent, fence=block.fence or "```",
+        )  # fmt: skip
+        edit, verb = replace_directive(source, block, lines), "replaced"
+    else:
+        spec_file = source_of(env, spec)
+        approvals = index.approvals_of(spec.id)
+        in_file = [a for a in approvals if source_of(env, a) == spec_file]
+        anchor = max(in_file or approvals, key=lambda a: a.lineno, default=None)
+        if anchor is not None:
+            source = read_source(source_of(env, anchor))
+            block = directive_at(source, anchor.lineno, APPROVAL_NAMES)
+            lines = directive_lines(source.markdown, "spec-approval", name, options, note,
+                                    indent=block.indent, fence=block.fence or "```")  # fmt: skip
+            edit = insert_after(source, block, lines)
+        else:
+            source = read_source(spec_file)
+            directive_at(source, spec.lineno, SPEC_NAMES)  # the file is the one read
+            lines = directive_lines(source.markdown, "spec-approval", name, options, note)
+            edit = append(source, lines)
+        verb = "added"
+    where = edit.start + 1 + edit.lines.index(lines[0])
+    edited([edit])
+    print(
+        f"{verb} the {args.verdict} verdict of {printable(name)} on {spec.id} "
+        f"at {printable(str(source.path))}:{where} (fingerprint {current.digest})"
+    )
+    return 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    return refusing("review", review, args)
+
+
+def review(args: argparse.Namespace) -> int:
+    """Record the current fingerprints of the specs a spec (or each spec) links to."""
+    from sphinx_spec.sourcedit import SPEC_NAMES, directive_at, read_source, set_option
+
+    env, index = read_project("review", args.project)
+    if args.all:
+        specs = [index.local.specs[key] for key in sorted(index.local.specs)]
+        specs = [spec for spec in specs if index.link_reviews(spec.id)]
+    else:
+        specs = [local_spec(env, index, args.spec)]
+    edits, said = [], []
+    for spec in specs:
+        links = sorted(index.link_reviews(spec.id), key=lambda link: link.target)
+        if not links:
+            said.append(f"{spec.id}: links to no spec; nothing to review")
+            continue
+        wanted = {link.target: index.fingerprint(link.target).recorded() for link in links}
+        written = {entry.target: " ".join(entry.fingerprint.split()) for entry in spec.reviewed}
+        if written == wanted:
+            said.append(f"{spec.id}: up to date")
+            continue
+        source = read_source(source_of(env, spec))
+        block = directive_at(source, spec.lineno, SPEC_NAMES)
+        value = ", ".join(f"{target} {recorded}" for target, recorded in wanted.items())
+        edits.append(set_option(source, block, "reviewed", value))
+        news = [f"{link.target} ({review_news(link)})" for link in links]
+        said.append(f"{spec.id}: reviewed {', '.join(news)} in {source.path}:{spec.lineno}")
+    edited(edits)
+    for line in said:
+        print(printable(line))
+    if args.all:
+        print(f"{plural(len(edits), 'spec')} reviewed, {len(specs) - len(edits)} unchanged")
+    return 0
+
+
+def review_news(link: Any) -> str:
+    """What a review of *link* takes in: ``first review``, what changed, or ``unchanged``."""
+    from sphinx_spec.reviews import summary as phrase
+
+    if link.state == "unreviewed":
+        return "first review"
+    return phrase(link.changed) if link.state == "suspect" else "unchanged"
 
 
 def matches(record: dict[str, Any], args: argparse.Namespace) -> bool:
@@ -383,7 +658,33 @@ def matches(record: dict[str, Any], args: argparse.Namespace) -> bool:
         return False
     if not all(has_field(record, name, values) for name, values in args.field or ()):
         return False
+    if not reviewed_as(record, args):
+        return False
     return args.tags is None or wants(split_list(args.tags), *record.get("tags", []))
+
+
+def reviewed_as(record: dict[str, Any], args: argparse.Namespace) -> bool:
+    """``--approval``, ``--approver``, ``--suspect``: only specs pass, as their records say.
+
+    ``--approval`` and ``--approver`` together ask for one approver in that state.
+    """
+    approval, approver = getattr(args, "approval", None), getattr(args, "approver", None)
+    suspect = getattr(args, "suspect", False)
+    if approval is None and approver is None and not suspect:
+        return True
+    if record.get("kind") != "spec":
+        return False
+    if suspect and not any(
+        link.get("state") == "suspect" for link in record.get("link_reviews", [])
+    ):
+        return False
+    if approval is None and approver is None:
+        return True
+    return any(
+        (approval is None or str(entry.get("state", "")).casefold() == approval)
+        and (approver is None or str(entry.get("approver", "")).casefold() == approver.casefold())
+        for entry in record.get("approvals", [])
+    )
 
 
 def field_filter(text: str) -> tuple[str, tuple[str, ...]]:
@@ -499,6 +800,9 @@ def json_escaped(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group()):04x}"
 
 
+PROJECT_HELP = "the folder of conf.py (default: . or the nearest folder above with one)"
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="sphinx-spec",
@@ -522,6 +826,23 @@ def parser() -> argparse.ArgumentParser:
         "-v", "--verbose", action="store_true", help="show Sphinx's progress on standard error"
     )
     check.set_defaults(run=cmd_check)
+    approve = commands.add_parser(
+        "approve", help="write a spec-approval of the spec's current version into its source"
+    )
+    approve.add_argument("spec", help="the spec id, e.g. PAY-001")
+    approve.add_argument("--by", required=True, metavar="NAME", help="the approver")
+    approve.add_argument("--verdict", choices=APPROVAL_VERDICTS, default="approved")
+    approve.add_argument("--note", default="", help="one line; the directive's body")
+    approve.add_argument("--project", default=".", metavar="DIR", help=PROJECT_HELP)
+    approve.set_defaults(run=cmd_approve)
+    review = commands.add_parser(
+        "review", help="record the current fingerprints of the specs a spec depends on"
+    )
+    which = review.add_mutually_exclusive_group(required=True)
+    which.add_argument("spec", nargs="?", help="the spec id, e.g. PAY-003")
+    which.add_argument("--all", action="store_true", help="every spec of the project with links")
+    review.add_argument("--project", default=".", metavar="DIR", help=PROJECT_HELP)
+    review.set_defaults(run=cmd_review)
     query = commands.add_parser("query", help="filter the objects of a spec.json")
     query.add_argument("spec_json")
     query.add_argument("--kind", type=str.casefold, choices=ALL_KINDS, metavar="KIND",
@@ -536,6 +857,12 @@ def parser() -> argparse.ArgumentParser:
     query.add_argument("--field", action="append", type=field_filter, metavar="NAME=VALUE",
                        help="a custom field (spec_fields) holds VALUE (comma-separated: "
                             "any matches); objects have their spec's too; repeatable")  # fmt: skip
+    query.add_argument("--approval", type=str.casefold, choices=APPROVAL_STATES, metavar="STATE",
+                       help="specs with an approver in this state: "
+                            + ", ".join(APPROVAL_STATES))  # fmt: skip
+    query.add_argument("--approver", help="specs this approver is listed for or gave a verdict on")
+    query.add_argument("--suspect", action="store_true",
+                       help="specs linking to a spec changed since it was reviewed")  # fmt: skip
     query.add_argument("--json", action="store_true", help="print JSON instead of a table")
     query.set_defaults(run=cmd_query)
     return main
