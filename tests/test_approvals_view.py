@@ -149,6 +149,7 @@ def test_approvals_view_filters(app):
     assert approvers("Stale approvals") == ["frank", "bob"]
     assert approvers("Carol") == ["carol"]  # any case
     assert approvers("In review") == ["frank", "grace"]  # the spec's status
+    assert approvers("Lena's specs") == ["grace", "frank"]  # the spec's owner; newest first
     storage_only = view(page, "Storage only")
     assert [list(r) for r in rows(storage_only)][0] == ["Approver", "State"]
     assert approvers("Storage only") == ["erin", "dave", "carol", "bob", "alice"]
