@@ -665,7 +665,7 @@ class ApprovalsView(View):
         Column("approver", _("Approver"), 14),
         Column("state", _("State"), 12),
         Column("date", _("Date"), 10),
-        Column("note", _("Changes / note"), 34),
+        Column("changes", _("Changes / note"), 34),
     )
 
     def result(self, index: ProjectIndex, query: ViewQuery) -> ViewResult:
