@@ -61,6 +61,9 @@ def mermaid_label(text: str) -> str:
     return re.sub(r'[#;%"<>&`\[\]{}()|]', lambda char: f"#{ord(char[0])};", one_line) or " "
 
 
+#: how a suspect link's edge is drawn (Mermaid ``linkStyle``)
+SUSPECT_EDGE = "stroke:#cf222e,stroke-width:3px"
+
 #: fill, stroke and text colours of spec-graph nodes, by the lifecycle role of their status
 STATUS_COLOURS = {
     "draft": ("#eaeef2", "#424a53", "#24292f"),
@@ -82,7 +85,8 @@ def status_class(node: GraphNode) -> str:
 
 
 def spec_graph(graph: SpecGraph, labels: dict[str, str]) -> str:
-    """A Mermaid flowchart of specs: supersedes edges solid, depends-on dashed, coloured by role.
+    """A Mermaid flowchart of specs: supersedes edges solid, depends-on dashed, coloured by role;
+    a suspect link (its target changed since it was reviewed) thick, red and labelled so.
 
     *labels* gives the (translated) edge labels for ``supersedes`` and ``depends-on``.
     """
@@ -91,8 +95,14 @@ def spec_graph(graph: SpecGraph, labels: dict[str, str]) -> str:
     lines += [f'    {node.node_id}["{mermaid_label(node.spec.text)}"]' for node in nodes_]
     arrows = {"supersedes": "-->", "depends-on": "-.->"}
     for edge in graph.edges:
-        label = mermaid_label(labels[edge.relation])
-        lines.append(f"    {edge.source} {arrows[edge.relation]}|{label}| {edge.target}")
+        label = labels[edge.relation]
+        if edge.suspect:
+            label = f"{label} ({labels.get('suspect', 'needs review')})"
+        arrow = "==>" if edge.suspect else arrows[edge.relation]
+        lines.append(f"    {edge.source} {arrow}|{mermaid_label(label)}| {edge.target}")
+    suspect = [str(n) for n, edge in enumerate(graph.edges) if edge.suspect]
+    if suspect:
+        lines.append(f"    linkStyle {','.join(suspect)} {SUSPECT_EDGE}")
     for name in sorted({status_class(node) for node in nodes_}):
         members = [node for node in nodes_ if status_class(node) == name]
         fill, stroke, colour = STATUS_COLOURS.get(members[0].role, OTHER_STATUS)

@@ -1,9 +1,9 @@
 """Which pages show something that changed elsewhere, so that they are written again.
 
 Each page remembers a digest of the cross-document data it shows: its spec
-card's reverse links and counts, where each of its references lands (page,
-anchor, title, step; for ``:term:``, a glossary entry or a spec term), the
-result of every view on it, and its flows' sequence diagrams (which draw
+card's reverse links, counts, approvers' states and link reviews, where each
+of its references lands (page, anchor, title, step; for ``:term:``, a glossary
+entry or a spec term), the result of every view on it, and its flows' sequence diagrams (which draw
 error paths from other documents). After reading, the pages whose digest
 changed are written again although their source did not change; a page whose
 digest is unchanged is not written.
@@ -56,7 +56,17 @@ def card_data(store: SpecStore, index: ProjectIndex, docname: str) -> object:
     live = index.spec_of_doc.get(docname) is spec
     counts = index.counts_for(spec.id) if live else None
     linked = [describe(index.specs.get(link.target)) for link in spec.links]  # :links: to specs
-    return (live, counts, related, [describe(index.specs.get(i)) for i in related], linked)
+    shown = [describe(index.specs.get(i)) for i in related]
+    return (live, counts, related, shown, linked, review_data(index, spec.id) if live else None)
+
+
+def review_data(index: ProjectIndex, spec_id: str) -> object:
+    """Where each approver stands (and where their approval is), and each link's review."""
+    approvers = [
+        (state.approver, state.state, state.changed, state.verdict, describe(state.approval))
+        for state in index.approver_states(spec_id)
+    ]
+    return (approvers, index.link_reviews(spec_id))
 
 
 def view_data(index: ProjectIndex, query: ViewQuery) -> object:

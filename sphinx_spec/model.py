@@ -444,6 +444,9 @@ class ViewQuery(Located):
     #: the column key to sort by ("": the default order), and whether descending
     sort: str = ""
     descending: bool = False
+    #: ``spec-approvals``: the approvers and the states (``APPROVAL_STATES``) shown
+    approvers: tuple[str, ...] = ()
+    states: tuple[str, ...] = ()
 
     def spec_ids(self, current: Spec | None) -> set[str]:
         """The ``:spec:`` filter with ``current`` replaced by this document's spec."""

@@ -15,12 +15,15 @@ from sphinx.locale import get_translation
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinx_spec.builders import current_builder
+from sphinx_spec.directives.objects import state_badge
 from sphinx_spec.index import ProjectIndex
 from sphinx_spec.links import Patterns, links_row, patterns_of
 from sphinx_spec.model import Diagram, Spec, field_text
-from sphinx_spec.nodes import comma_separated, fields, spec_card_details, spec_xref
+from sphinx_spec.nodes import badge, comma_separated, fields, spec_card_details, spec_xref
+from sphinx_spec.reviews import summary
 from sphinx_spec.richtext import RICH_FIELD
 from sphinx_spec.store import store_of
+from sphinx_spec.views.catalog import stale_phrase
 
 _ = get_translation("sphinx_spec")
 
@@ -52,6 +55,52 @@ def questions_summary(index: ProjectIndex, spec: Spec) -> str:
     if counts.questions_blocking:
         text += str(_(", %(blocking)d blocking")) % {"blocking": counts.questions_blocking}
     return text
+
+
+def separated(entries: list[list[nodes.Node]]) -> nodes.inline | None:
+    """*entries* in one inline, separated by semicolons; ``None`` when there are none."""
+    if not entries:
+        return None
+    joined = nodes.inline()
+    for n, entry in enumerate(entries):
+        joined += [nodes.Text("; ")] if n else []
+        joined += entry
+    return joined
+
+
+def approvers_row(index: ProjectIndex, spec: Spec, docname: str) -> nodes.inline | None:
+    """Each approver with a state badge, linking to their approval; a stale one says why."""
+    entries = []
+    for state in index.approver_states(spec.id):
+        approval = state.approval
+        name: nodes.Node = (
+            spec_xref(approval.kind, approval.full_id, docname, state.approver, explicit=True)
+            if approval is not None and approval.anchor
+            else nodes.Text(state.approver)
+        )
+        entry = [name, nodes.Text(" "), state_badge(state.state)]
+        if state.state == "stale":
+            entry.append(nodes.Text(f" ({stale_phrase(state)})"))
+        entries.append(entry)
+    return separated(entries)
+
+
+def reviews_row(index: ProjectIndex, spec: Spec, docname: str) -> nodes.inline | None:
+    """Each link whose target changed since it was reviewed, and each link never reviewed."""
+    entries = []
+    for link in index.link_reviews(spec.id):
+        if link.state == "reviewed":
+            continue
+        target = spec_xref("spec", link.target, docname, link.target, explicit=True)
+        if link.state == "suspect":
+            marker = badge(str(_("needs review")), "spec-review-suspect")
+            entries.append(
+                [target, nodes.Text(" "), marker, nodes.Text(f": {summary(link.changed)}")]
+            )
+        else:
+            marker = badge(str(_("not yet reviewed")), "spec-review-unreviewed")
+            entries.append([target, nodes.Text(" "), marker])
+    return separated(entries)
 
 
 def card_fields(
@@ -94,6 +143,8 @@ def card_fields(
             (str(_("Open questions")), questions_summary(index, spec)),
             (str(_("Terms")), str(counts.terms)),
             (str(_("Diagrams")), diagram_links(index, spec, docname)),
+            (str(_("Approvers")), approvers_row(index, spec, docname)),
+            (str(_("Link reviews")), reviews_row(index, spec, docname)),
         ]
     )
 

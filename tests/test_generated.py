@@ -164,7 +164,8 @@ VIEW_COMMON = {
     "columns": "columns", "sort": "sort",
 }  # fmt: skip
 VIEW_GRAMMAR = {
-    name: {**VIEW_COMMON, **{"error-paths": {"flow": "ids"}, "spec-concessions": {"kind": "kinds"}}
+    name: {**VIEW_COMMON, **{"error-paths": {"flow": "ids"}, "spec-concessions": {"kind": "kinds"},
+                             "spec-approvals": {"approver": "owners", "state": "approval_states"}}
            .get(name, {})}
     for name in VIEWS
 }  # fmt: skip
@@ -301,6 +302,7 @@ CHOICES = {
     "view_status": ["draft", "review", "accepted", "open", "answered", "chosen", "rejected",
                     "Open", "bogus"],
     "kinds": ["risk", "debt", "Risk", "edge-case", "bug"],
+    "approval_states": ["approved", "stale", "pending", "Stale", "changes-requested", "lost"],
     "columns": ["id, title", "status, ID", "title, bogus", "spec, decision, spec", "term", ","],
     "sort": ["id", "updated desc", "title asc", "status up", "bogus", "id desc x", "DUE DESC"],
 }  # fmt: skip
@@ -464,7 +466,7 @@ def value(kind: str) -> st.SearchStrategy:
     elif kind == "owner":
         good = st.sampled_from(CHOICES["owner"]).map(lambda v: (v,))
         bad = texts
-    elif kind in ("view_status", "kinds"):
+    elif kind in ("view_status", "kinds", "approval_states"):
         good = st.lists(st.sampled_from(CHOICES[kind]), min_size=1, max_size=2).map(
             lambda vs: (", ".join(vs),)
         )

@@ -15,6 +15,7 @@ from typing import ClassVar, NamedTuple, cast
 
 from sphinx.locale import get_translation
 
+from sphinx_spec.directives.objects import STATE_WORDS
 from sphinx_spec.index import ProjectIndex
 from sphinx_spec.model import (
     APPROACH_STATUSES,
@@ -22,6 +23,7 @@ from sphinx_spec.model import (
     SET_ASIDE_STATUSES,
     SPEC_KIND,
     Approach,
+    Approval,
     Concession,
     ErrorPath,
     Flow,
@@ -35,6 +37,7 @@ from sphinx_spec.model import (
     field_value,
     is_overdue,
 )
+from sphinx_spec.reviews import ApproverState, summary
 from sphinx_spec.views.query import (
     Badge,
     Cell,
@@ -210,6 +213,33 @@ def status_badge(status: str) -> Badge:
     return Badge(status, status, status in SET_ASIDE_STATUSES)
 
 
+#: how a stale verdict reads, by the verdict it was: who gave it, and what changed since
+STALE_WORDS = {
+    "approved": _("approved by %(approver)s for an earlier version: %(changes)s"),
+    "changes-requested": _("changes requested by %(approver)s for an earlier version: %(changes)s"),
+    "abstained": _("abstained by %(approver)s on an earlier version: %(changes)s"),
+}
+
+
+def stale_phrase(state: ApproverState) -> str:
+    """``approved by alice for an earlier version: approach `storage` decision changed``."""
+    words = STALE_WORDS.get(state.verdict, STALE_WORDS["approved"])
+    return str(words) % {"approver": state.approver, "changes": summary(state.changed)}
+
+
+def approval_badge(state: str) -> Badge:
+    """An approver's state as a badge (class ``spec-approval-<state>``)."""
+    return Badge(str(STATE_WORDS.get(state, state)), state, family="approval")
+
+
+def review_badge(index: ProjectIndex, spec: Spec) -> Badge | None:
+    """ "needs review" when a link of *spec* is suspect or an approval of it is stale."""
+    stale = any(state.state == "stale" for state in index.approver_states(spec.id))
+    if not stale and not index.suspect_links(spec.id):
+        return None
+    return Badge(str(_("needs review")), "suspect", family="review")
+
+
 class View:
     """A view over one kind of object; subclasses name the columns and cells."""
 
@@ -333,10 +363,11 @@ class ProjectIndexView(View):
 
     def spec_row(self, index: ProjectIndex, spec: Spec) -> Row:
         counts = index.counts_for(spec.id)
+        marker = review_badge(index, spec)
         return (
             spec_link(spec),
             Link("spec", spec.id, spec.title),
-            Text(spec.status),
+            Parts((Text(spec.status), marker)) if marker else Text(spec.status),
             Text(", ".join(spec.owners)),
             Text(", ".join(spec.tags)),
             Text(str(counts.questions_open)),
@@ -589,6 +620,9 @@ class GraphView(ProjectIndexView):
         specs = [spec for _row, spec, _obj in shown]
         labels = {item[1].id: self.label(query, item) for item in shown}
         node_ids = {spec.id: f"s{n}" for n, spec in enumerate(specs)}
+        suspect = {
+            spec.id: {link.target for link in index.suspect_links(spec.id)} for spec in specs
+        }
         nodes = tuple(
             GraphNode(
                 node_ids[spec.id], spec_link(spec, labels[spec.id]), spec.status, spec.status_role
@@ -596,7 +630,7 @@ class GraphView(ProjectIndexView):
             for spec in specs
         )
         edges = tuple(
-            GraphEdge(node_ids[spec.id], node_ids[target], relation)
+            GraphEdge(node_ids[spec.id], node_ids[target], relation, target in suspect[spec.id])
             for spec in specs
             for relation, targets in (
                 ("supersedes", spec.supersedes),
@@ -616,6 +650,52 @@ class GraphView(ProjectIndexView):
         return " · ".join(part for part in parts if part) or spec.id
 
 
+class ApprovalsView(View):
+    """One row per spec and approver: where each approver stands on the current version.
+
+    Listed approvers first (``:approvers:`` order), then others who gave a verdict;
+    specs by id. ``:approver:`` and ``:state:`` select rows.
+    """
+
+    name = "spec-approvals"
+    empty_note = _("No matching approvals.")
+    columns = (
+        Column("spec", _("Spec"), 10),
+        Column("status", _("Status"), 10),
+        Column("approver", _("Approver"), 14),
+        Column("state", _("State"), 12),
+        Column("date", _("Date"), 10),
+        Column("changes", _("Changes / note"), 34),
+    )
+
+    def result(self, index: ProjectIndex, query: ViewQuery) -> ViewResult:
+        rows: list[Shown] = []
+        for spec in self.specs(index, query):
+            for state in index.approver_states(spec.id):
+                if wants(query.approvers, state.approver) and wants(query.states, state.state):
+                    rows.append((self.state_row(spec, state), spec, state.approval))
+        return ViewResult((Section(None, self.shaped(query, rows)),))
+
+    def state_row(self, spec: Spec, state: ApproverState) -> Row:
+        approval: Approval | None = state.approval
+        if approval is None:
+            approver: Cell = Text(state.approver)
+        else:
+            approver = object_link(approval, state.approver)
+        if state.state == "stale":
+            note: Cell = Text(stale_phrase(state))
+        else:
+            note = rich_cell(approval, "text") if approval is not None else Text("")
+        return (
+            spec_link(spec),
+            Text(spec.status),
+            approver,
+            approval_badge(state.state),
+            Text(approval.date if approval is not None else ""),
+            note,
+        )
+
+
 VIEWS: dict[str, View] = {
     view.name: view
     for view in (
@@ -627,6 +707,7 @@ VIEWS: dict[str, View] = {
         ConcessionsView(),
         GlossaryView(),
         GraphView(),
+        ApprovalsView(),
     )
 }
 

@@ -14,6 +14,7 @@ from sphinx.application import Sphinx
 
 from sphinx_spec.directives.base import OptionSpec, SpecDirectiveBase
 from sphinx_spec.model import (
+    APPROVAL_STATES,
     CONCESSION_KINDS,
     KINDS,
     SPEC_KIND,
@@ -52,6 +53,8 @@ class ViewDirective(SpecDirectiveBase):
             owners=split_list(self.options.get("owner")),
             flows=self.flow_ids() if "flow" in self.option_spec else (),
             kinds=self.allowed("kind", CONCESSION_KINDS) if "kind" in self.option_spec else (),
+            approvers=split_list(self.options.get("approver")),
+            states=self.allowed("state", APPROVAL_STATES) if "state" in self.option_spec else (),
             fields=self.field_filters(),
             object_fields=tuple(self.object_fields()),
             field_labels=tuple(
@@ -185,7 +188,11 @@ def view_directive(view: View, *extra_options: str) -> type[ViewDirective]:
     )
 
 
-EXTRA_OPTIONS = {"error-paths": ("flow",), "spec-concessions": ("kind",)}
+EXTRA_OPTIONS = {
+    "error-paths": ("flow",),
+    "spec-concessions": ("kind",),
+    "spec-approvals": ("approver", "state"),
+}
 
 
 def reserved_view_names() -> set[str]:

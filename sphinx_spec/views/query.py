@@ -64,17 +64,22 @@ class Rich(NamedTuple):
 
 
 class Badge(NamedTuple):
-    """A status shown as a badge; ``marked`` also marks its row (a rejected approach)."""
+    """A status shown as a badge; ``marked`` also marks its row (a rejected approach).
+
+    Its class is ``spec-<family>-<status>``: ``spec-status-chosen``, ``spec-approval-stale``,
+    ``spec-review-suspect``.
+    """
 
     text: str
     status: str
     marked: bool = False
+    family: str = "status"
 
 
 class Parts(NamedTuple):
     """A list in one cell, each entry a link or text (an approach's alternatives)."""
 
-    parts: tuple[Text | Link | Rich, ...]
+    parts: tuple[Text | Link | Rich | Badge, ...]
 
 
 Cell = Text | Marked | Link | Rich | Badge | Parts | tuple[Link, ...]
@@ -96,6 +101,8 @@ class GraphEdge(NamedTuple):
     source: str
     target: str
     relation: str  # "supersedes" or "depends-on"
+    #: the target changed since the source last reviewed it (a suspect link)
+    suspect: bool = False
 
 
 class SpecGraph(NamedTuple):

@@ -82,7 +82,7 @@ def cell_nodes(cell: Cell, docname: str) -> list[nodes.Node]:
     if isinstance(cell, Rich):
         return [rich_nodes(cell)]
     if isinstance(cell, Badge):
-        return [badge(cell.text, f"spec-status-{cell.status}")]
+        return [badge(cell.text, f"spec-{cell.family}-{cell.status}")]
     if isinstance(cell, Parts):
         return joined(cell.parts, docname)
     if (
@@ -199,7 +199,11 @@ def listed_nodes(result: ViewResult, docname: str) -> list[nodes.Node]:
     return [nodes.rubric(title, title), items]
 
 
-EDGE_LABELS = {"supersedes": _("supersedes"), "depends-on": _("depends on")}
+EDGE_LABELS = {
+    "supersedes": _("supersedes"),
+    "depends-on": _("depends on"),
+    "suspect": _("needs review"),
+}
 
 
 def render_graph(
@@ -223,9 +227,19 @@ def render_graph(
     else:
         block += mermaid_node(code, caption)
     links = nodes.bullet_list(classes=["spec-graph-links"])
+    by_id = {node.node_id: node for node in graph.nodes}
     for node in graph.nodes:
         item = nodes.list_item("", classes=[f"spec-graph-node-{node.node_id}"])
-        item += nodes.paragraph("", "", link_node(node.spec, query.docname))
+        paragraph = nodes.paragraph("", "", link_node(node.spec, query.docname))
+        suspect = [
+            by_id[edge.target]
+            for edge in graph.edges
+            if edge.suspect and edge.source == node.node_id
+        ]
+        if suspect:
+            paragraph += [nodes.Text(" — "), badge(labels["suspect"], "spec-review-suspect")]
+            paragraph += [nodes.Text(": "), *joined(tuple(t.spec for t in suspect), query.docname)]
+        item += paragraph
         links += item
     block += links
     return [block]
