@@ -157,7 +157,12 @@ OBJECT_GRAMMAR = {
         "resolved-by": "ref",
     },
     "spec-term": {"id": "id", "aliases": "list"},
-    "spec-approval": {"id": "id", "date": "date", "verdict": "verdict", "fingerprint": "fingerprint"},
+    "spec-approval": {
+        "id": "id",
+        "date": "date",
+        "verdict": "verdict",
+        "fingerprint": "fingerprint",
+    },
 }
 VIEW_COMMON = {
     "spec": "spec_filter", "status": "view_status", "tags": "tags", "owner": "owners",
