@@ -37,7 +37,7 @@ from sphinx_spec.model import (
     parse_date,
     role_of,
 )
-from sphinx_spec.reviews import summary
+from sphinx_spec.reviews import ApproverState, summary
 from sphinx_spec.store import SpecStore
 
 
@@ -325,7 +325,7 @@ def approvals(index: ProjectIndex, spec: Spec) -> Iterator[Finding]:
             )
     missing = [s for s in states if s.listed and s.state != "approved"]
     if spec.status_role in SETTLED_ROLES and missing:
-        named = ", ".join(f"{s.approver} ({STATE_PHRASES[s.state]})" for s in missing)
+        named = ", ".join(f"{s.approver} ({state_phrase(s)})" for s in missing)
         yield Finding(
             "lifecycle",
             f"spec {spec.id} is {spec.status!r} without a current approval from {named}",
@@ -335,14 +335,19 @@ def approvals(index: ProjectIndex, spec: Spec) -> Iterator[Finding]:
         )
 
 
-#: an approver's state, in a warning
-STATE_PHRASES = {
-    "stale": "approved an earlier version",
-    "pending": "pending",
-    "changes-requested": "changes requested",
-    "abstained": "abstained",
-    "approved": "approved",
+#: a verdict on an earlier version, in a warning
+EARLIER = {
+    "approved": "approved an earlier version",
+    "changes-requested": "requested changes to an earlier version",
+    "abstained": "abstained on an earlier version",
 }
+
+
+def state_phrase(state: ApproverState) -> str:
+    """An approver's state, in a warning: ``pending``, ``approved an earlier version``, …"""
+    if state.state == "stale":
+        return EARLIER.get(state.verdict, "gave a verdict on an earlier version")
+    return state.state.replace("-", " ")
 
 
 def link_reviews(index: ProjectIndex, spec: Spec) -> Iterator[Finding]:
