@@ -34,6 +34,3 @@ if (Path(__file__).parent / "_static" / "mermaid" / "mermaid.esm.min.mjs").is_fi
     d3_use_local = "/_static/mermaid/d3.min.js"
     if int(metadata.version("sphinxcontrib-mermaid").split(".")[0]) < 2:
         mermaid_include_elk = ""
-
-# until the demo records its reviews
-spec_suppress = ["unreviewed-link"]
