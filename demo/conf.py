@@ -24,6 +24,12 @@ spec_today = "2026-11-25"
 spec_fields = [{"name": "milestone", "directives": ["spec"], "type": "text", "label": "Milestone"}]
 spec_link_patterns = {r"\bINC-(\d+)\b": r"https://status.example.com/incidents/\1"}
 
+# Two review findings the demo keeps on purpose, so that its pages show them: Carol's
+# approval of PAY-001 is for an earlier version (stale), and AUTH-002 changed a goal's
+# target after PAY-001 reviewed its link to it (suspect). Each is named exactly, so
+# any other stale approval or suspect link still fails the -W build.
+spec_suppress = ["stale-approval PAY-001.carol", "suspect-link PAY-001 AUTH-002"]
+
 # Mermaid served with the site, so that diagrams draw without internet: `make demo`
 # copies the npm package's bundle into _static/mermaid/, as the README's "Mermaid
 # offline" recipe does. Without the bundle, pages load Mermaid from the CDN.

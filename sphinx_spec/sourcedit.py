@@ -229,15 +229,18 @@ def replace_directive(source: SourceFile, block: Block, lines: list[str]) -> Edi
 
 
 def insert_after(source: SourceFile, block: Block, lines: list[str]) -> Edit:
-    """*lines* after *block*, a blank line between (and after, when text follows)."""
+    """*lines* after *block*, a blank line between (and after, when text follows).
+
+    *block* itself is not edited: only uncommitted changes where the lines go count.
+    """
     after = source.lines[block.end] if block.end < len(source.lines) else ""
     tail = [""] if bare(after).strip() else []
-    guarded = (block.start + 1, block.end + 1)
+    guarded = (block.end + 1, block.end + 1)
     return Edit(source.path, block.end, block.end, ["", *lines, *tail], guarded)
 
 
 def append(source: SourceFile, lines: list[str]) -> Edit:
-    """*lines* at the end of the file, after one blank line."""
+    """*lines* at the end of the file, after one blank line; nothing written is edited."""
     count = len(source.lines)
     last = source.lines[-1] if source.lines else ""
     if not last:
@@ -246,7 +249,7 @@ def append(source: SourceFile, lines: list[str]) -> Edit:
     head = [bare(last)] if not ended else []
     blank = [""] if bare(last).strip() else []
     start = count - 1 if not ended else count
-    return Edit(source.path, start, count, [*head, *blank, *lines], (count, count))
+    return Edit(source.path, start, count, [*head, *blank, *lines], (count + 1, count + 1))
 
 
 def apply(source: SourceFile, edits: list[Edit]) -> SourceFile:
