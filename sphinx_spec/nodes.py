@@ -69,6 +69,18 @@ def badge(text: str, *classes: str) -> nodes.inline:
     return nodes.inline(text, text, classes=["spec-badge", *classes])
 
 
+def code_spans(text: str) -> list[nodes.Node]:
+    """*text* as nodes, its backquoted spans as code: ``goal `fast` target changed``."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # an unmatched backquote: all plain
+        return [nodes.Text(text)]
+    return [
+        nodes.literal(part, part) if n % 2 else nodes.Text(part)
+        for n, part in enumerate(parts)
+        if part
+    ]
+
+
 def comma_separated(parts: Sequence[nodes.Node]) -> nodes.inline | None:
     """*parts* in one inline, separated by commas; ``None`` when there are none."""
     if not parts:

@@ -19,7 +19,14 @@ from sphinx_spec.directives.objects import state_badge
 from sphinx_spec.index import ProjectIndex
 from sphinx_spec.links import Patterns, links_row, patterns_of
 from sphinx_spec.model import Diagram, Spec, field_text
-from sphinx_spec.nodes import badge, comma_separated, fields, spec_card_details, spec_xref
+from sphinx_spec.nodes import (
+    badge,
+    code_spans,
+    comma_separated,
+    fields,
+    spec_card_details,
+    spec_xref,
+)
 from sphinx_spec.reviews import summary
 from sphinx_spec.richtext import RICH_FIELD
 from sphinx_spec.store import store_of
@@ -80,7 +87,7 @@ def approvers_row(index: ProjectIndex, spec: Spec, docname: str) -> nodes.inline
         )
         entry = [name, nodes.Text(" "), state_badge(state.state)]
         if state.state == "stale":
-            entry.append(nodes.Text(f" ({stale_phrase(state)})"))
+            entry += [nodes.Text(" ("), *code_spans(stale_phrase(state)), nodes.Text(")")]
         entries.append(entry)
     return separated(entries)
 
@@ -94,9 +101,8 @@ def reviews_row(index: ProjectIndex, spec: Spec, docname: str) -> nodes.inline |
         target = spec_xref("spec", link.target, docname, link.target, explicit=True)
         if link.state == "suspect":
             marker = badge(str(_("needs review")), "spec-review-suspect")
-            entries.append(
-                [target, nodes.Text(" "), marker, nodes.Text(f": {summary(link.changed)}")]
-            )
+            changed = code_spans(summary(link.changed))
+            entries.append([target, nodes.Text(" "), marker, nodes.Text(": "), *changed])
         else:
             marker = badge(str(_("not yet reviewed")), "spec-review-unreviewed")
             entries.append([target, nodes.Text(" "), marker])

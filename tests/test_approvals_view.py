@@ -27,6 +27,16 @@ BOB_STALE = "approved by bob for an earlier version: approach `storage` decision
 FRANK_STALE = "approved by frank for an earlier version: approach `engine` decision changed"
 
 
+def plain(phrase: str) -> str:
+    """*phrase* as HTML reads: its backquoted ids are ``code`` elements, without backquotes."""
+    return phrase.replace("`", "")
+
+
+def quoted(phrase: str) -> str:
+    """*phrase* as the text builder writes it: code in double quotes."""
+    return re.sub(r"`([^`]*)`", r'"\1"', phrase)
+
+
 def card(page: BeautifulSoup, name: str) -> Tag:
     """The ``dd`` of the card's field *name*."""
     for label in page.find_all("dt"):
@@ -54,7 +64,7 @@ def test_card_lists_each_approver_with_their_state(app):
     page = html(app, "storage")
     approvers = card(page, "Approvers")
     assert text_of(approvers) == (
-        f"alice approved ; bob stale ({BOB_STALE}); carol changes requested ; "
+        f"alice approved ; bob stale ({plain(BOB_STALE)}); carol changes requested ; "
         "dave pending ; erin abstained"
     )
     assert badges(approvers) == [
@@ -64,6 +74,8 @@ def test_card_lists_each_approver_with_their_state(app):
         ("pending", "spec-approval-pending"),
         ("abstained", "spec-approval-abstained"),
     ]
+    # what changed names the approach as code
+    assert [text_of(code) for code in approvers.find_all("code")] == ["storage"]
     # each name with an approval links to it on the page; dave has none
     links = {text_of(a): a["href"] for a in approvers.find_all("a")}
     assert set(links) == {"alice", "bob", "carol", "erin"}
@@ -77,7 +89,7 @@ def test_card_lists_each_approver_with_their_state(app):
 def test_myst_card_says_which_approval_is_stale(app):
     app.build()
     approvers = card(html(app, "ledger"), "Approvers")
-    assert text_of(approvers) == f"frank stale ({FRANK_STALE}); grace approved"
+    assert text_of(approvers) == f"frank stale ({plain(FRANK_STALE)}); grace approved"
     assert [text_of(a) for a in approvers.find_all("a")] == ["frank", "grace"]
 
 
@@ -88,8 +100,9 @@ def test_card_shows_the_suspect_link_and_the_unreviewed_one(app):
     page = html(app, "client")
     reviews = card(page, "Link reviews")
     assert text_of(reviews) == (
-        "STO-1 needs review : goal `fast` target changed; LED-1 not yet reviewed"
+        "STO-1 needs review : goal fast target changed; LED-1 not yet reviewed"
     )
+    assert [text_of(code) for code in reviews.find_all("code")] == ["fast"]
     assert badges(reviews) == [
         ("needs review", "spec-review-suspect"),
         ("not yet reviewed", "spec-review-unreviewed"),
@@ -125,7 +138,7 @@ def test_approvals_view_has_a_row_per_spec_and_approver(app):
         "Approver": "bob",
         "State": "stale",
         "Date": "2026-11-01",
-        "Changes / note": BOB_STALE,
+        "Changes / note": plain(BOB_STALE),
     }
     assert by_name["alice"]["Changes / note"] == "Ship it."
     assert by_name["dave"]["Date"] == by_name["dave"]["Changes / note"] == ""
@@ -223,12 +236,13 @@ def test_text_builder_shows_states_changes_and_markers(app):
     app.build()
     out = Path(app.outdir)
     storage = " ".join((out / "storage.txt").read_text(encoding="utf-8").split())
-    assert f"Approvers: alice approved; bob stale ({BOB_STALE}); carol changes requested" in (
-        storage
+    assert (
+        f"Approvers: alice approved; bob stale ({quoted(BOB_STALE)}); carol changes requested"
+        in (storage)
     )
     client = " ".join((out / "client.txt").read_text(encoding="utf-8").split())
     assert (
-        "Link reviews: STO-1 needs review: goal `fast` target changed; LED-1 not yet reviewed"
+        'Link reviews: STO-1 needs review: goal "fast" target changed; LED-1 not yet reviewed'
         in client
     )
     portfolio = (out / "portfolio.txt").read_text(encoding="utf-8")
@@ -244,7 +258,9 @@ def test_latex_builder_shows_states_changes_and_markers(app):
     app.build()
     (tex_file,) = Path(app.outdir).glob("*.tex")
     tex = " ".join(tex_file.read_text(encoding="utf-8").split())
-    tick = "\\textasciigrave{}"
+
+    def code(text: str) -> str:
+        return f"\\sphinxcode{{\\sphinxupquote{{{text}}}}}"
 
     def xref(anchor: str, text: str) -> str:
         return f"{{\\hyperref[\\detokenize{{{anchor}}}]{{\\sphinxcrossref{{{text}}}}}}}"
@@ -252,7 +268,7 @@ def test_latex_builder_shows_states_changes_and_markers(app):
     assert (
         f"{xref('storage:approval-sto-1-alice', 'alice')} approved; "
         f"{xref('storage:approval-sto-1-bob', 'bob')} stale (approved by bob for an earlier "
-        f"version: approach {tick}storage{tick} decision changed); "
+        f"version: approach {code('storage')} decision changed); "
         f"{xref('storage:approval-sto-1-carol', 'carol')} changes requested; dave pending"
     ) in tex
     sto, led = (
@@ -260,7 +276,7 @@ def test_latex_builder_shows_states_changes_and_markers(app):
         for doc, n in (("storage", "sto"), ("ledger", "led"))
     )
     assert (
-        f"{sto} needs review: goal {tick}fast{tick} target changed; {led} not yet reviewed"
+        f"{sto} needs review: goal {code('fast')} target changed; {led} not yet reviewed"
     ) in tex
     assert "No matching approvals." in tex
     assert "changes requested" in tex
@@ -296,10 +312,10 @@ def test_a_change_elsewhere_rewrites_cards_views_and_index_without_rereading(tmp
     before = doctree_times(src)
     second = build(src, "html")
     assert reread(before, src) == ["ledger", "storage"]
-    stale = "approved by alice for an earlier version: approach `storage` decision changed"
+    stale = "approved by alice for an earlier version: approach storage decision changed"
     assert text_of(card(html(second, "storage"), "Approvers")).startswith(f"alice stale ({stale})")
     assert text_of(card(html(second, "ledger"), "Approvers")).endswith(
-        "grace stale (approved by grace for an earlier version: approach `engine` decision changed)"
+        "grace stale (approved by grace for an earlier version: approach engine decision changed)"
     )
     portfolio = html(second, "portfolio")
     by_name = {r["Approver"]: r for r in rows(view(portfolio, "All approvals"))}
@@ -309,7 +325,7 @@ def test_a_change_elsewhere_rewrites_cards_views_and_index_without_rereading(tmp
         "frank"
     }
     assert text_of(card(html(second, "client"), "Link reviews")) == (
-        "STO-1 needs review : approach `storage` decision changed; LED-1 not yet reviewed"
+        "STO-1 needs review : approach storage decision changed; LED-1 not yet reviewed"
     )
     index_rows = {r["ID"]: r["Status"] for r in rows(view(portfolio, "All specs"))}
     assert index_rows["CLI-1"] == "draft, needs review"
@@ -320,7 +336,7 @@ def test_a_change_elsewhere_rewrites_cards_views_and_index_without_rereading(tmp
     third = build(src, "html")
     assert reread(before, src) == ["storage"]
     assert text_of(card(html(third, "client"), "Link reviews")) == (
-        "STO-1 needs review : approach `storage` decision changed and goal `fast` target "
+        "STO-1 needs review : approach storage decision changed and goal fast target "
         "changed; LED-1 not yet reviewed"
     )
     graph = html(third, "portfolio").select_one("div.spec-graph pre.mermaid").get_text()

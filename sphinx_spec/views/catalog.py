@@ -41,6 +41,7 @@ from sphinx_spec.reviews import ApproverState, summary
 from sphinx_spec.views.query import (
     Badge,
     Cell,
+    Coded,
     GraphEdge,
     GraphNode,
     Link,
@@ -104,7 +105,7 @@ class ViewResult:
 
 
 #: the cells that are one value (each a tuple too), as against a list of links
-ONE_CELL = (Text, Marked, Link, Rich, Badge)
+ONE_CELL = (Text, Marked, Coded, Link, Rich, Badge)
 
 
 class Column(NamedTuple):
@@ -217,7 +218,7 @@ def status_badge(status: str) -> Badge:
 STALE_WORDS = {
     "approved": _("approved by %(approver)s for an earlier version: %(changes)s"),
     "changes-requested": _("changes requested by %(approver)s for an earlier version: %(changes)s"),
-    "abstained": _("abstained by %(approver)s on an earlier version: %(changes)s"),
+    "abstained": _("%(approver)s abstained on an earlier version: %(changes)s"),
 }
 
 
@@ -683,7 +684,7 @@ class ApprovalsView(View):
         else:
             approver = object_link(approval, state.approver)
         if state.state == "stale":
-            note: Cell = Text(stale_phrase(state))
+            note: Cell = Coded(stale_phrase(state))
         else:
             note = rich_cell(approval, "text") if approval is not None else Text("")
         return (

@@ -19,6 +19,7 @@ __all__ = [
     "Badge",
     "Link",
     "Marked",
+    "Coded",
     "Parts",
     "Rich",
     "Row",
@@ -40,6 +41,12 @@ class Marked(NamedTuple):
 
     text: str
     mark: str
+
+
+class Coded(NamedTuple):
+    """A plain cell whose backquoted spans are code: ``approach `storage` decision changed``."""
+
+    text: str
 
 
 class Link(NamedTuple):
@@ -82,7 +89,7 @@ class Parts(NamedTuple):
     parts: tuple[Text | Link | Rich | Badge, ...]
 
 
-Cell = Text | Marked | Link | Rich | Badge | Parts | tuple[Link, ...]
+Cell = Text | Marked | Coded | Link | Rich | Badge | Parts | tuple[Link, ...]
 Row = tuple[Cell, ...]
 
 

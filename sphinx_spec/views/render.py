@@ -21,7 +21,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinx_spec.builders import BuilderKind, current_builder
 from sphinx_spec.diagrams import MERMAID_MAX_EDGES, MERMAID_MAX_TEXT, mermaid_node, spec_graph
-from sphinx_spec.nodes import IdAllocator, badge, spec_view, spec_xref
+from sphinx_spec.nodes import IdAllocator, badge, code_spans, spec_view, spec_xref
 from sphinx_spec.report import warn
 from sphinx_spec.richtext import view_copy
 from sphinx_spec.store import SpecStore, store_of
@@ -29,6 +29,7 @@ from sphinx_spec.views.catalog import VIEWS, Section, View, ViewResult, view_res
 from sphinx_spec.views.query import (
     Badge,
     Cell,
+    Coded,
     Link,
     Marked,
     Parts,
@@ -94,6 +95,8 @@ def cell_nodes(cell: Cell, docname: str) -> list[nodes.Node]:
         return joined(cell, docname)
     if isinstance(cell, Link):
         return [link_node(cell, docname)]
+    if isinstance(cell, Coded):
+        return code_spans(cell.text)
     if isinstance(cell, Marked):
         return [nodes.inline(cell.text, cell.text, classes=[cell.mark])]
     return [nodes.Text(cell.text)] if cell.text else []  # type: ignore[union-attr]

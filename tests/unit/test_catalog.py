@@ -15,7 +15,13 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).parents[2] / "sphinx_spec"
 LOCALE = PACKAGE / "locale"
-MSGID = re.compile(r'^msgid "(.*)"\nmsgstr "(.*)"$', re.M)
+#: an entry; a long string continues on the following lines, one quoted piece each
+MSGID = re.compile(r'^msgid ((?:".*"\n)+)msgstr ((?:".*"(?:\n|\Z))+)', re.M)
+PIECE = re.compile(r'^"(.*)"$', re.M)
+
+
+def joined(pieces: str) -> str:
+    return "".join(PIECE.findall(pieces))
 
 
 def marked_strings() -> set[str]:
@@ -35,7 +41,8 @@ def marked_strings() -> set[str]:
 
 def catalog(path: Path) -> dict[str, str]:
     text = path.read_text(encoding="utf-8")
-    return {msgid: msgstr for msgid, msgstr in MSGID.findall(text) if msgid}
+    entries = ((joined(msgid), joined(msgstr)) for msgid, msgstr in MSGID.findall(text))
+    return {msgid: msgstr for msgid, msgstr in entries if msgid}
 
 
 def test_the_template_holds_exactly_the_marked_strings():
