@@ -29,11 +29,13 @@ from sphinx_spec.model import (
     Flow,
     Located,
     OpenQuestion,
+    Reviewed,
     Spec,
     SpecLink,
     SpecObject,
 )
 from sphinx_spec.report import warn
+from sphinx_spec.reviews import DECIDING, object_fingerprint
 from sphinx_spec.store import store_of
 
 if TYPE_CHECKING:  # imported when a file is read: most builds never need them
@@ -103,12 +105,47 @@ def spec_entry(index: ProjectIndex, builder: Builder, spec: Spec) -> dict[str, A
         }
         for link in spec.links
     ]
+    entry.update(review_fields(index, spec))
     return entry
+
+
+def review_fields(index: ProjectIndex, spec: Spec) -> dict[str, Any]:
+    """What the spec decides (its fingerprint), who approved which version, its links' reviews."""
+    current = index.fingerprint(spec.id)
+    return {
+        "fingerprint": current.recorded() if current else "",
+        "approvers": list(spec.approvers),
+        "approvals": [
+            {
+                "approver": state.approver,
+                "state": state.state,
+                "verdict": state.verdict,
+                "date": state.approval.date if state.approval else "",
+                "listed": state.listed,
+                "changed": list(state.changed),
+            }
+            for state in index.approver_states(spec.id)
+        ],
+        "reviewed": [
+            {"target": entry.target, "fingerprint": entry.fingerprint} for entry in spec.reviewed
+        ],
+        "link_reviews": [
+            {
+                "target": link.target,
+                "relation": link.relation,
+                "state": link.state,
+                "changed": list(link.changed),
+            }
+            for link in index.link_reviews(spec.id)
+        ],
+    }
 
 
 def object_entry(builder: Builder, obj: SpecObject) -> dict[str, Any]:
     entry = record_fields(obj)
     entry.update(kind=obj.kind, full_id=obj.full_id, url=url_of(builder, obj))
+    if obj.kind in DECIDING:  # an approval's own `fingerprint` is the version it approved
+        entry["fingerprint"] = object_fingerprint(obj)
     return entry
 
 
@@ -284,6 +321,12 @@ def object_values(item: dict[str, Any], known: set[tuple[str, str]]) -> dict[str
     return values
 
 
+def spec_reviewed(item: dict[str, Any]) -> tuple[Reviewed, ...]:
+    """A read-back spec's ``reviewed`` entries (absent in files of earlier versions)."""
+    written = item.get("reviewed", ())
+    return tuple(Reviewed(entry["target"], entry["fingerprint"]) for entry in written)
+
+
 def spec_links(item: dict[str, Any]) -> tuple[SpecLink, ...]:
     """A read-back spec's ``links`` (absent in files of earlier versions)."""
     return tuple(SpecLink(link["title"], link["target"]) for link in item.get("links", ()))
@@ -300,7 +343,11 @@ def records(
     try:
         specs = tuple(
             Spec(
-                **{**record_values(Spec, item), "links": spec_links(item)},
+                **{
+                    **record_values(Spec, item),
+                    "links": spec_links(item),
+                    "reviewed": spec_reviewed(item),
+                },
                 **located,
                 anchor=item["anchor"],
                 href=href(item["url"]),
