@@ -58,7 +58,7 @@ def test_wrong_entries_warn_at_their_conf_line_and_are_dropped(built):
         "conf.py:15: spec_fields entry {'name': 'sig', 'directives': ['spec-nothing'], 'type': "
         "'te… names unknown directives spec-nothing (known: spec, spec-goal, non-goal, "
         "spec-approach, spec-concession, spec-flow, error-path, spec-diagram, open-question, "
-        "spec-term); the entry is ignored",
+        "spec-term, spec-approval); the entry is ignored",
         "conf.py:16: spec_fields entry {'name': 'severity', 'directives': ['spec'], 'type': "
         "'text'} clashes with a built-in option or column of the views; the entry is ignored",
         "conf.py:17: spec_fields entry {'name': 'size', 'directives': ['spec'], 'type': "
