@@ -193,6 +193,33 @@ class RenderSpecCards(SphinxPostTransform):
                 {field.name: field.shown_as for field in self.config.spec_fields},
             )
             details.replace_self(rendered)
+        self.mark_stale_approvals(index)
+
+    def mark_stale_approvals(self, index: ProjectIndex) -> None:
+        """A verdict on an earlier version says so where it is written, and what changed."""
+        spec = index.spec_of_doc.get(self.env.docname)
+        if spec is None:
+            return
+        stale = {
+            state.approval.anchor: state
+            for state in index.approver_states(spec.id)
+            if state.state == "stale" and state.approval and state.approval.docname == spec.docname
+        }
+        if not stale:
+            return
+        for target in list(self.document.findall(nodes.target)):
+            found = next((stale[i] for i in target["ids"] if i in stale), None)
+            block = target.parent
+            if found is None or not isinstance(block, nodes.Element):
+                continue
+            title = next(iter(block.findall(nodes.paragraph)), None)
+            if title is None:
+                continue
+            title += [nodes.Text(" "), state_badge("stale")]
+            note = nodes.paragraph("", str(_("A verdict on an earlier version; since then ")))
+            note += [*code_spans(summary(found.changed)), nodes.Text(".")]
+            note["classes"].append("spec-approval-earlier")
+            block.insert(block.index(title) + 1, note)
 
 
 class StripSpecClasses(SphinxPostTransform):

@@ -103,6 +103,7 @@ def signed(src: Path, capsys) -> None:
 def assert_clean(app) -> None:
     assert review_warnings(app) == []
     storage, client = html(app, "storage"), html(app, "client")
+    assert storage.select("p.spec-approval-earlier") == []
     assert card_row(storage, "Approvers") == "alice approved ; bob approved"
     assert card_row(client, "Link reviews") == ""
     portfolio = html(app, "portfolio")
@@ -156,6 +157,12 @@ def test_approve_change_rebuild_reapprove_review(fmt, tmp_path, capsys):
         f"alice stale (approved by alice for an earlier version: {shown}); "
         f"bob stale (approved by bob for an earlier version: {shown})"
     )
+    # each approval says, where it is written, that it is for an earlier version
+    for block in html(changed, "storage").select("div.spec-approval"):
+        title = block.select_one("p.spec-object-title")
+        assert [text_of(b) for b in title.select(".spec-badge")] == ["approved", "stale"]
+        earlier = text_of(block.select_one("p.spec-approval-earlier"))
+        assert earlier == f"A verdict on an earlier version; since then {shown}."
     # client.* and portfolio.* were not read again, yet their pages say what changed
     assert card_row(html(changed, "client"), "Link reviews") == (f"PAY-001 needs review : {shown}")
     portfolio = html(changed, "portfolio")
