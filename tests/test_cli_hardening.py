@@ -467,7 +467,7 @@ def test_query_unknown_kind_is_a_usage_error(kind, spec_json, capsys):
     assert captured.err.splitlines()[-1] == (
         f"sphinx-spec query: error: argument --kind: invalid choice: {kind!r} (choose from "
         "'spec', 'goal', 'non-goal', 'approach', 'concession', 'flow', 'error', 'diagram', "
-        "'question', 'term')"
+        "'question', 'term', 'approval')"
     )
 
 

@@ -160,12 +160,18 @@ def test_demo_latex_every_internal_link_has_a_label(demo_pdf):
 # -- each object starts its own paragraph ------------------------------------------------------
 
 
-def header_of(obj: dict) -> tuple[str, str]:
-    """How an object's header line starts (label and id), and the title that follows."""
+def header_of(obj: dict, stale: frozenset[str] = frozenset()) -> tuple[str, str]:
+    """How an object's header line starts (label and id), and the title that follows.
+
+    *stale* holds the full ids of the approvals given on an earlier version.
+    """
     label = CONCESSION_LABELS.get(obj.get("category", ""), KINDS[obj["kind"]].label)
     # an approach not taken says so after its title
     marked = obj["kind"] == "approach" and obj["status"] in ("rejected", "deferred")
     title = f"{obj['title']} {obj['status']}" if marked else obj["title"]
+    if obj["kind"] == "approval":  # its verdict, and whether it is for an earlier version
+        title += " " + obj["verdict"].replace("-", " ")
+        title += " stale" if obj["full_id"] in stale else ""
     return f"{label} {obj['local_id']} ", title
 
 
@@ -185,7 +191,13 @@ def typeset(text: str) -> str:
 
 def glued_headers(pdf: Pdf) -> list[str]:
     """The objects whose header does not start a line of its own: ``Label id``."""
-    headers = map(header_of, pdf.export["objects"])
+    stale = frozenset(
+        f"{spec['id']}.{approval['approver']}"
+        for spec in pdf.export["specs"]
+        for approval in spec.get("approvals", ())
+        if approval["state"] == "stale"
+    )
+    headers = (header_of(obj, stale) for obj in pdf.export["objects"])
     return [start for start, title in headers if not starts_own_line(pdf.lines, start, title)]
 
 

@@ -25,7 +25,7 @@ from sphinx_spec.nodes import IdAllocator, badge, code_spans, spec_view, spec_xr
 from sphinx_spec.report import warn
 from sphinx_spec.richtext import view_copy
 from sphinx_spec.store import SpecStore, store_of
-from sphinx_spec.views.catalog import VIEWS, Section, View, ViewResult, view_result
+from sphinx_spec.views.catalog import VIEWS, Section, View, ViewResult, cell_text, view_result
 from sphinx_spec.views.query import (
     Badge,
     Cell,
@@ -241,7 +241,9 @@ def render_graph(
         ]
         if suspect:
             paragraph += [nodes.Text(" — "), badge(labels["suspect"], "spec-review-suspect")]
-            paragraph += [nodes.Text(": "), *joined(tuple(t.spec for t in suspect), query.docname)]
+            # named, not linked: the list holds one link per node, which the drawn node reuses
+            named = ", ".join(cell_text(target.spec) for target in suspect)
+            paragraph += [nodes.Text(f": {named}")]
         item += paragraph
         links += item
     block += links
