@@ -703,3 +703,28 @@ def test_lone_surrogates_in_myst_options_warn_and_are_replaced(tmp_path):
     assert "After the spec." in text_of(html(app, "index").body)
     exported = json.loads((Path(app.outdir) / "spec.json").read_text(encoding="utf-8"))
     assert exported["specs"][0]["owners"] == ["\ufffd\ufffd x"]
+
+
+def test_a_role_after_an_eval_rst_block_warns_at_its_own_line(tmp_path):
+    """MyST 4 gives a paragraph after an ``eval-rst`` block no line; the warning still has one."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text(
+        'extensions = ["sphinx_spec", "myst_parser"]\n'
+        'source_suffix = {".rst": "restructuredtext", ".md": "markdown"}\n',
+        encoding="utf-8",
+    )
+    (src / "index.md").write_text(
+        "# Notes\n\n"
+        "````{eval-rst}\n"
+        ".. spec:: Storage\n"
+        "   :id: ST-1\n"
+        "````\n\n"
+        "See {spec:spec}`NOPE-1` and {spec:approach}`NOPE-2`.\n",
+        encoding="utf-8",
+    )
+    app = build(src)
+    assert located(app, "ref") == [
+        "index.md:8: unknown spec id 'NOPE-1'",
+        "index.md:8: unknown approach id 'NOPE-2'",
+    ]
