@@ -383,12 +383,13 @@ def review_summary(env: Any) -> tuple[list[str], int]:
     even where ``suppress_warnings`` hides their warnings).
     """
     from sphinx_spec.checks import CheckSettings
+    from sphinx_spec.config import suppress_entries
     from sphinx_spec.model import Finding
     from sphinx_spec.reviews import summary as phrase
     from sphinx_spec.store import store_of
 
     index = store_of(env).index
-    settings = CheckSettings((), suppress=tuple(tuple(e.split()) for e in env.config.spec_suppress))
+    settings = CheckSettings((), suppress=suppress_entries(env.config))
 
     def suppressed(code: str, subject: str) -> str:
         hidden = settings.suppresses(Finding("review", "", "", code, subject))
@@ -517,7 +518,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
 
 
 def approve(args: argparse.Namespace) -> int:
-    from sphinx_spec.model import APPROVAL_VERDICTS, Approval
+    from sphinx_spec.model import Approval
     from sphinx_spec.sourcedit import (
         APPROVAL_NAMES,
         SPEC_NAMES,
@@ -537,8 +538,6 @@ def approve(args: argparse.Namespace) -> int:
             )
     if not name:
         raise Refused("--by is empty")
-    if args.verdict not in APPROVAL_VERDICTS:  # argparse's choices say so first
-        raise Refused(f"--verdict must be one of {', '.join(APPROVAL_VERDICTS)}")
     env, index = read_project("approve", args.project)
     spec = local_spec(env, index, args.spec)
     current = index.fingerprint(spec.id)

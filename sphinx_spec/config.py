@@ -388,5 +388,10 @@ def check_settings(app: Sphinx) -> CheckSettings:
         roles=tuple(app.config.spec_statuses.items()),
         required=tuple(app.config.spec_required),
         today=today(app),
-        suppress=tuple(tuple(entry.split()) for entry in app.config.spec_suppress),
+        suppress=suppress_entries(app.config),
     )
+
+
+def suppress_entries(config: Any) -> tuple[tuple[str, ...], ...]:
+    """``spec_suppress``, each entry as its words: a finding's code, then its subject."""
+    return tuple(tuple(entry.split()) for entry in config.spec_suppress)

@@ -97,7 +97,7 @@ def spec_graph(graph: SpecGraph, labels: dict[str, str]) -> str:
     for edge in graph.edges:
         label = labels[edge.relation]
         if edge.suspect:
-            label = f"{label} ({labels.get('suspect', 'needs review')})"
+            label = f"{label} ({labels['suspect']})"
         arrow = "==>" if edge.suspect else arrows[edge.relation]
         lines.append(f"    {edge.source} {arrow}|{mermaid_label(label)}| {edge.target}")
     suspect = [str(n) for n, edge in enumerate(graph.edges) if edge.suspect]

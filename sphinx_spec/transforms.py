@@ -15,7 +15,7 @@ from sphinx.locale import get_translation
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinx_spec.builders import current_builder
-from sphinx_spec.directives.objects import state_badge
+from sphinx_spec.directives.objects import state_badge, suspect_badge
 from sphinx_spec.index import ProjectIndex
 from sphinx_spec.links import Patterns, links_row, patterns_of
 from sphinx_spec.model import Diagram, Spec, field_text
@@ -100,7 +100,7 @@ def reviews_row(index: ProjectIndex, spec: Spec, docname: str) -> nodes.inline |
             continue
         target = spec_xref("spec", link.target, docname, link.target, explicit=True)
         if link.state == "suspect":
-            marker = badge(str(_("needs review")), "spec-review-suspect")
+            marker = suspect_badge()
             changed = code_spans(summary(link.changed))
             entries.append([target, nodes.Text(" "), marker, nodes.Text(": "), *changed])
         else:

@@ -213,9 +213,18 @@ STATE_WORDS = {
 }
 
 
+#: a link whose target changed since it was reviewed, or a spec with one or a stale approval
+NEEDS_REVIEW = _("needs review")
+
+
 def state_badge(state: str) -> nodes.inline:
     """An approver's state or a verdict as a badge (``spec-approval-<state>``)."""
     return badge(str(STATE_WORDS.get(state, state)), f"spec-approval-{state}")
+
+
+def suspect_badge() -> nodes.inline:
+    """The *needs review* badge (``spec-review-suspect``)."""
+    return badge(str(NEEDS_REVIEW), "spec-review-suspect")
 
 
 class LinkAlternatives(SphinxTransform):

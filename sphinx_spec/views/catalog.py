@@ -15,7 +15,7 @@ from typing import ClassVar, NamedTuple, cast
 
 from sphinx.locale import get_translation
 
-from sphinx_spec.directives.objects import STATE_WORDS
+from sphinx_spec.directives.objects import NEEDS_REVIEW, STATE_WORDS
 from sphinx_spec.index import ProjectIndex
 from sphinx_spec.model import (
     APPROACH_STATUSES,
@@ -238,7 +238,7 @@ def review_badge(index: ProjectIndex, spec: Spec) -> Badge | None:
     stale = any(state.state == "stale" for state in index.approver_states(spec.id))
     if not stale and not index.suspect_links(spec.id):
         return None
-    return Badge(str(_("needs review")), "suspect", family="review")
+    return Badge(str(NEEDS_REVIEW), "suspect", family="review")
 
 
 class View:

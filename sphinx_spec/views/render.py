@@ -21,6 +21,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinx_spec.builders import BuilderKind, current_builder
 from sphinx_spec.diagrams import MERMAID_MAX_EDGES, MERMAID_MAX_TEXT, mermaid_node, spec_graph
+from sphinx_spec.directives.objects import NEEDS_REVIEW, suspect_badge
 from sphinx_spec.nodes import IdAllocator, badge, code_spans, spec_view, spec_xref
 from sphinx_spec.report import warn
 from sphinx_spec.richtext import view_copy
@@ -205,7 +206,7 @@ def listed_nodes(result: ViewResult, docname: str) -> list[nodes.Node]:
 EDGE_LABELS = {
     "supersedes": _("supersedes"),
     "depends-on": _("depends on"),
-    "suspect": _("needs review"),
+    "suspect": NEEDS_REVIEW,
 }
 
 
@@ -240,7 +241,7 @@ def render_graph(
             if edge.suspect and edge.source == node.node_id
         ]
         if suspect:
-            paragraph += [nodes.Text(" — "), badge(labels["suspect"], "spec-review-suspect")]
+            paragraph += [nodes.Text(" — "), suspect_badge()]
             # named, not linked: the list holds one link per node, which the drawn node reuses
             named = ", ".join(cell_text(target.spec) for target in suspect)
             paragraph += [nodes.Text(f": {named}")]
