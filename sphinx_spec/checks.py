@@ -53,6 +53,8 @@ class CheckSettings:
     roles: tuple[tuple[str, str], ...] = ()
     #: ``spec_suppress``: each entry's words, a finding's code then (optionally) its subject
     suppress: tuple[tuple[str, ...], ...] = ()
+    #: ``spec_require_verification``: the object kinds an implemented spec's tests must pass
+    verify: tuple[str, ...] = ()
 
     def suppresses(self, finding: Finding) -> bool:
         """Whether ``spec_suppress`` names *finding*: by its code alone, or code and subject."""
@@ -378,6 +380,45 @@ def link_reviews(index: ProjectIndex, spec: Spec) -> Iterator[Finding]:
         )
 
 
+def unmatched_test_ids(index: ProjectIndex) -> Iterator[Finding]:
+    """Ids that tests name (``spec_test_reports``) and no object has, at the first such test."""
+    for object_id, case in index.unmatched_test_ids():
+        spec = index.specs.get(object_id)
+        if spec is not None:
+            hint = f"; that is spec {spec.id}: name one of its objects, such as {spec.id}.<id>"
+        else:
+            hint = did_you_mean(index, ErrorPath.kind, object_id)
+        yield Finding(
+            "ref",
+            f"test {case.name!r} names {object_id!r}, which is no spec object{hint}",
+            case.location,
+            "unknown-test-id",
+            object_id,
+        )
+
+
+def verification(index: ProjectIndex, spec: Spec, kinds: tuple[str, ...]) -> Iterator[Finding]:
+    """An implemented spec's objects of the kinds ``spec_require_verification`` names must
+    have a passing test, and no failing one."""
+    if spec.status_role != "implemented" or not kinds:
+        return
+    for obj in index.objects_of(spec.id):
+        found = index.verification(obj) if obj.kind in kinds else None
+        if found is None or found.passing:
+            continue
+        where = f"{obj.label.lower()} {obj.full_id!r} of {spec.status} spec {spec.id}"
+        if found.failing:
+            tests = ", ".join(found.names("failed") + found.names("error"))
+            message, code = f"{where} has failing tests: {tests}", "failing-test"
+        elif found.state == "skipped":
+            tests = ", ".join(found.names())
+            message = f"{where} has no passing test; its tests were skipped: {tests}"
+            code = "unverified"
+        else:
+            message, code = f"{where} has no passing test; no test names it", "unverified"
+        yield Finding("verification", message, obj.location, code, obj.full_id)
+
+
 def project_findings(store: SpecStore, settings: CheckSettings) -> list[Finding]:
     """Everything the project-wide checks find, in a stable order; ``spec_suppress`` applied."""
     index = store.index
@@ -389,8 +430,10 @@ def project_findings(store: SpecStore, settings: CheckSettings) -> list[Finding]
         findings += approvals(index, spec)
         findings += link_reviews(index, spec)
         findings += required(index, spec, settings.required)
+        findings += verification(index, spec, settings.verify)
     for obj in index.local.objects.values():
         findings += object_links(index, obj, settings.today)
+    findings += unmatched_test_ids(index)
     for docname in sorted(store.views):
         for query in store.views[docname]:
             findings += view_filters(index, query)

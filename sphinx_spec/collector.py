@@ -2,7 +2,7 @@
 
 :class:`SpecCollector` is an ``EnvironmentCollector``; in build order it
 
-1. reads every ``spec_import`` entry again (``env-before-read-docs``),
+1. reads every ``spec_import`` entry and test report again (``env-before-read-docs``),
 2. forgets what a changed or removed document held (``env-purge-doc``),
 3. files each document's records, references and views (``doctree-read``),
 4. merges what parallel readers filed (``env-merge-info``),
@@ -19,6 +19,7 @@ work that precedes filing (ids, anchors, flow diagrams) is done by transforms
 from __future__ import annotations
 
 from collections.abc import Iterator, Set
+from pathlib import Path
 
 from docutils import nodes
 from sphinx import addnodes
@@ -27,16 +28,17 @@ from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors import EnvironmentCollector
 
 from sphinx_spec.checks import project_findings
-from sphinx_spec.config import check_settings, today
+from sphinx_spec.config import check_settings, config_location, today
 from sphinx_spec.federation import import_specs
 from sphinx_spec.freshness import outdated_documents
 from sphinx_spec.model import SPEC_KIND, Spec, SpecObject
 from sphinx_spec.nodes import spec_view
 from sphinx_spec.records import RECORD, is_collected, marked_records
-from sphinx_spec.report import report
+from sphinx_spec.report import report, warn
 from sphinx_spec.richtext import filed_values
 from sphinx_spec.store import Reference, store_of
 from sphinx_spec.terms import glossary_terms
+from sphinx_spec.verification import TestReports, read_reports
 from sphinx_spec.wording import body_of
 
 
@@ -84,7 +86,10 @@ class SpecCollector(EnvironmentCollector):
         self.listener_ids["env-updated"] = app.connect("env-updated", self.settle_project)
 
     def load_imports(self, app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-        store_of(env).set_imported(import_specs(app))
+        """Read what comes from outside the documents again: imports and test reports."""
+        store = store_of(env)
+        store.set_imported(import_specs(app))
+        store.set_reports(test_reports(app), app.config.spec_require_verification)
 
     def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
         store_of(env).purge(docname)
@@ -111,6 +116,19 @@ class SpecCollector(EnvironmentCollector):
 
     def get_updated_docs(self, app: Sphinx, env: BuildEnvironment) -> list[str]:
         return outdated_documents(store_of(env), sorted(env.found_docs), str(app.outdir))
+
+
+def test_reports(app: Sphinx) -> TestReports:
+    """What ``spec_test_reports`` names; each unreadable report is a located warning."""
+    confdir = Path(app.confdir or app.srcdir)
+    reports = read_reports(
+        app.config.spec_test_reports,
+        confdir,
+        lambda entry: config_location(app, "spec_test_reports", entry),
+    )
+    for problem in reports.problems:
+        warn(problem.message, "import", problem.location)
+    return reports
 
 
 def setup_collector(app: Sphinx) -> None:

@@ -114,6 +114,18 @@ def suppress_value(value: Any) -> list[str]:
     return [" ".join(entry.split()) for entry in string_list(value, "finding codes")]
 
 
+def reports_value(value: Any) -> list[str]:
+    """``spec_test_reports``: paths or glob patterns relative to ``conf.py``; one may be
+    written without a list."""
+    return string_list([value] if isinstance(value, str) else value, "paths or glob patterns")
+
+
+def kinds_value(value: Any) -> list[str]:
+    """``spec_require_verification``: object kinds, by directive (``error-path``) or kind name
+    (``error``); unknown ones are dropped by :func:`known_kinds`."""
+    return string_list(value, "object kinds such as 'error-path'")
+
+
 def fields_value(value: Any) -> list[Any]:
     """A list of entries, each checked (and dropped if wrong) by :func:`custom_fields`."""
     if not isinstance(value, (list, tuple)):
@@ -200,6 +212,8 @@ SETTINGS = (
     Setting("spec_fields", [], "env", (list, tuple), "option", fields_value),
     Setting("spec_link_patterns", {}, "html", (dict,), "option", link_patterns_value),
     Setting("spec_suppress", [], "", (list, tuple), "option", suppress_value),
+    Setting("spec_test_reports", [], "", (list, tuple, str), "option", reports_value),
+    Setting("spec_require_verification", [], "", (list, tuple), "option", kinds_value),
 )
 
 
@@ -225,6 +239,22 @@ def validate_config(app: Sphinx, config: Config) -> None:
     config.spec_required = known_directives(app, config.spec_required)
     config.spec_fields = custom_fields(app, config.spec_fields)
     config.spec_link_patterns = known_link_patterns(app, config.spec_link_patterns)
+    config.spec_require_verification = known_kinds(app, config.spec_require_verification)
+
+
+def known_kinds(app: Sphinx, names: list[str]) -> list[str]:
+    """The kind names ``spec_require_verification`` means; unknown ones warn at conf.py."""
+    by_name = {kind.name: kind.name for kind in KINDS_BY_DIRECTIVE.values()}
+    by_name |= {directive: kind.name for directive, kind in KINDS_BY_DIRECTIVE.items()}
+    unknown = [name for name in names if name not in by_name]
+    if unknown:
+        warn(
+            f"spec_require_verification names unknown object kinds: {', '.join(unknown)} "
+            f"(known: {', '.join(KINDS_BY_DIRECTIVE)})",
+            "option",
+            config_location(app, "spec_require_verification"),
+        )
+    return list(dict.fromkeys(by_name[name] for name in names if name in by_name))
 
 
 def known_directives(app: Sphinx, required: list[str]) -> list[str]:
@@ -389,6 +419,7 @@ def check_settings(app: Sphinx) -> CheckSettings:
         required=tuple(app.config.spec_required),
         today=today(app),
         suppress=suppress_entries(app.config),
+        verify=tuple(app.config.spec_require_verification),
     )
 
 

@@ -39,8 +39,18 @@ from sphinx_spec.reviews import (
     parse_fingerprint,
     spec_fingerprint,
 )
+from sphinx_spec.verification import (
+    TRACKED_KINDS,
+    UNTESTED,
+    TestCase,
+    TestReports,
+    Verified,
+    cases_by_id,
+    verified,
+)
 
 Target = Spec | SpecObject
+NO_REPORTS = TestReports()
 #: how many full ids a "did you mean" hint names at most
 MAX_SUGGESTIONS = 3
 
@@ -50,6 +60,16 @@ class ImportedSpecs(NamedTuple):
 
     specs: tuple[Spec, ...]
     objects: tuple[SpecObject, ...]
+    #: the verification the other project exported: ``(kind, full id)`` → its state and tests
+    verification: tuple[tuple[tuple[str, str], Verified], ...] = ()
+
+
+class VerificationCount(NamedTuple):
+    """How many of a spec's objects of one kind have a passing test, and how many fail."""
+
+    passed: int
+    total: int
+    failing: int
 
 
 class Layer:
@@ -145,6 +165,9 @@ class ProjectIndex:
         imported: Iterable[ImportedSpecs] = (),
         glossary: Mapping[str, tuple[str, str]] | None = None,
         today: datetime.date = datetime.date.min,
+        *,
+        reports: TestReports = NO_REPORTS,
+        verify: Iterable[str] = (),
     ) -> None:
         #: the build's date (``spec_today``): what is overdue is judged against it
         self.today = today
@@ -175,6 +198,61 @@ class ProjectIndex:
         self._fingerprints: dict[str, Fingerprint | None] = {}
         self._approvers: dict[str, list[ApproverState]] = {}
         self._reviews: dict[str, list[LinkReview]] = {}
+        #: what ``spec_test_reports`` holds; objects of *tracked* kinds are "untested" without
+        #: a test, other objects have a state only when a test names them
+        self.reports = reports
+        self.tracked = (*TRACKED_KINDS, *(kind for kind in verify if kind not in TRACKED_KINDS))
+        self.imported_verification = {
+            key: found for project in imported for key, found in project.verification
+        }
+        self._verified: dict[tuple[str, str], Verified] | None = None
+        self._unmatched: list[tuple[str, TestCase]] = []
+
+    @property
+    def verifying(self) -> bool:
+        """Whether the project lists test reports (cards and views show verification then)."""
+        return self.reports.enabled
+
+    def _verification(self) -> dict[tuple[str, str], Verified]:
+        """Each object a test names, by ``(kind, full id)``, with how its tests ended."""
+        if self._verified is None:
+            found: dict[tuple[str, str], Verified] = {}
+            self._unmatched = []
+            for object_id, cases in cases_by_id(self.reports.cases).items():
+                keys = [(kind, object_id) for kind in ALL_KINDS]
+                keys = [key for key in keys if key in self.objects]
+                for key in keys:
+                    found[key] = verified(cases)
+                if not keys:
+                    self._unmatched.append((object_id, cases[0]))
+            self._verified = found
+        return self._verified
+
+    def verification(self, obj: SpecObject) -> Verified | None:
+        """How *obj*'s tests ended; ``untested`` for a tracked kind no test names; ``None``
+        for an object of another kind that no test names.
+
+        An imported object no local test names has the state its project exported.
+        """
+        key = (obj.kind, obj.full_id)
+        found = self._verification().get(key) or self.imported_verification.get(key)
+        if found is None and obj.kind in self.tracked:
+            return UNTESTED
+        return found
+
+    def unmatched_test_ids(self) -> list[tuple[str, TestCase]]:
+        """The ids tests name that match no object, each with the first test naming it."""
+        self._verification()
+        return self._unmatched
+
+    def verification_count(self, spec_id: str, kind: str) -> VerificationCount:
+        """How many of the spec's objects of *kind* pass, of how many, and how many fail."""
+        states = [self.verification(obj) for obj in self.objects_of(spec_id, kind)]
+        return VerificationCount(
+            sum(1 for state in states if state is not None and state.passing),
+            len(states),
+            sum(1 for state in states if state is not None and state.failing),
+        )
 
     def fingerprint(self, spec_id: str) -> Fingerprint | None:
         """The decision fingerprint of spec *spec_id* (``None``: no such spec).

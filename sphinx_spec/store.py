@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from sphinx_spec.index import ImportedSpecs, ProjectIndex
 from sphinx_spec.model import Finding, Spec, SpecObject, ViewQuery
+from sphinx_spec.verification import TestReports
 
 
 class Reference(NamedTuple):
@@ -44,6 +45,10 @@ class SpecStore:
         self.fingerprints: dict[str, dict[str, str]] = {}
         #: what ``spec_import`` brought in; read again at the start of every build
         self.imported: tuple[ImportedSpecs, ...] = ()
+        #: what ``spec_test_reports`` named, read again at the start of every build, and
+        #: the kinds ``spec_require_verification`` names
+        self.reports = TestReports()
+        self.verify: tuple[str, ...] = ()
         #: the terms ordinary glossaries define, noted after every reading
         self.glossary: dict[str, tuple[str, str]] = {}
         #: what the project-wide checks found in this build
@@ -56,6 +61,7 @@ class SpecStore:
         state = self.__dict__.copy()
         state["_index"] = None
         state["imported"] = ()
+        state["reports"] = TestReports()
         state["glossary"] = {}
         state["findings"] = ()
         return state
@@ -63,6 +69,12 @@ class SpecStore:
     def set_imported(self, imported: Iterable[ImportedSpecs]) -> None:
         self.imported = tuple(imported)
         self._index = None
+
+    def set_reports(self, reports: TestReports, verify: Iterable[str] = ()) -> None:
+        verify = tuple(verify)
+        if reports != self.reports or verify != self.verify:
+            self.reports, self.verify = reports, verify
+            self._index = None
 
     def set_glossary(self, glossary: dict[str, tuple[str, str]]) -> None:
         if glossary != self.glossary:
@@ -112,7 +124,13 @@ class SpecStore:
         """The project index, derived again after any change."""
         if self._index is None:
             self._index = ProjectIndex(
-                self.specs, self.objects, self.imported, self.glossary, self.today
+                self.specs,
+                self.objects,
+                self.imported,
+                self.glossary,
+                self.today,
+                reports=self.reports,
+                verify=self.verify,
             )
         return self._index
 

@@ -18,8 +18,9 @@ PACKAGE = Path(__file__).parents[2] / "sphinx_spec"
 PURE = {
     "model": set(),
     "reviews": {"model"},
-    "index": {"model", "reviews"},
-    "store": {"model", "index"},
+    "verification": set(),
+    "index": {"model", "reviews", "verification"},
+    "store": {"model", "index", "verification"},
     "checks": {"model", "index", "store", "reviews"},
     "views.query": {"model"},
     "sourcedit": set(),
