@@ -61,6 +61,8 @@ ID_PROPERTIES = ("spec", "spec-id", "spec_id", "specs")
 class TestCase(NamedTuple):
     """One test case of a report that names spec objects."""
 
+    __test__ = False  # not a test class, whatever pytest makes of its name
+
     #: ``classname.name`` (or the name alone)
     name: str
     #: one of :data:`OUTCOMES`
@@ -85,6 +87,8 @@ class ReportProblem(NamedTuple):
 
 class TestReports(NamedTuple):
     """What the build read from ``spec_test_reports``."""
+
+    __test__ = False
 
     #: the test cases that name spec objects, in report order
     cases: tuple[TestCase, ...] = ()
