@@ -61,8 +61,6 @@ ID_PROPERTIES = ("spec", "spec-id", "spec_id", "specs")
 class TestCase(NamedTuple):
     """One test case of a report that names spec objects."""
 
-    __test__ = False  # not a test class, whatever pytest makes of its name
-
     #: ``classname.name`` (or the name alone)
     name: str
     #: one of :data:`OUTCOMES`
@@ -78,6 +76,9 @@ class TestCase(NamedTuple):
         return f"{self.source}:{self.lineno}"
 
 
+TestCase.__test__ = False  # type: ignore[attr-defined]  # not a test class, to pytest
+
+
 class ReportProblem(NamedTuple):
     """Why (part of) a report could not be read, and where."""
 
@@ -88,8 +89,6 @@ class ReportProblem(NamedTuple):
 class TestReports(NamedTuple):
     """What the build read from ``spec_test_reports``."""
 
-    __test__ = False
-
     #: the test cases that name spec objects, in report order
     cases: tuple[TestCase, ...] = ()
     problems: tuple[ReportProblem, ...] = ()
@@ -97,6 +96,9 @@ class TestReports(NamedTuple):
     files: tuple[str, ...] = ()
     #: whether the project lists reports at all (the displays show verification only then)
     enabled: bool = False
+
+
+TestReports.__test__ = False  # type: ignore[attr-defined]
 
 
 class Verified(NamedTuple):
