@@ -18,7 +18,7 @@ from sphinx_spec.builders import current_builder
 from sphinx_spec.directives.objects import state_badge, suspect_badge
 from sphinx_spec.index import ProjectIndex
 from sphinx_spec.links import Patterns, links_row, patterns_of
-from sphinx_spec.model import Diagram, Spec, field_text
+from sphinx_spec.model import Diagram, ErrorPath, Goal, Spec, field_text
 from sphinx_spec.nodes import (
     badge,
     code_spans,
@@ -30,7 +30,9 @@ from sphinx_spec.nodes import (
 from sphinx_spec.reviews import summary
 from sphinx_spec.richtext import RICH_FIELD
 from sphinx_spec.store import store_of
-from sphinx_spec.views.catalog import stale_phrase
+from sphinx_spec.views.catalog import stale_phrase, verification_cell
+from sphinx_spec.views.query import Verification
+from sphinx_spec.views.render import drop_tooltips, verification_nodes
 
 _ = get_translation("sphinx_spec")
 
@@ -62,6 +64,26 @@ def questions_summary(index: ProjectIndex, spec: Spec) -> str:
     if counts.questions_blocking:
         text += str(_(", %(blocking)d blocking")) % {"blocking": counts.questions_blocking}
     return text
+
+
+def verification_summary(index: ProjectIndex, spec: Spec) -> str:
+    """``error paths verified 3 of 5 (1 failing); goals verified 1 of 2``: only when the
+    project lists test reports, for the kinds the spec has."""
+    if not index.verifying:
+        return ""
+    parts = []
+    for kind, words in (
+        (ErrorPath.kind, _("error paths verified %(passed)d of %(total)d")),
+        (Goal.kind, _("goals verified %(passed)d of %(total)d")),
+    ):
+        counted = index.verification_count(spec.id, kind)
+        if not counted.total:
+            continue
+        text = str(words) % {"passed": counted.passed, "total": counted.total}
+        if counted.failing:
+            text += " (" + str(_("%(failing)d failing")) % {"failing": counted.failing} + ")"
+        parts.append(text)
+    return "; ".join(parts)
 
 
 def separated(entries: list[list[nodes.Node]]) -> nodes.inline | None:
@@ -146,6 +168,7 @@ def card_fields(
             (str(_("Links")), links_row(spec.links, index, patterns, docname)),
             (str(_("Approaches")), str(counts.approaches)),
             (str(_("Error paths")), str(counts.error_paths)),
+            (str(_("Verification")), verification_summary(index, spec)),
             (str(_("Open questions")), questions_summary(index, spec)),
             (str(_("Terms")), str(counts.terms)),
             (str(_("Diagrams")), diagram_links(index, spec, docname)),
@@ -194,6 +217,34 @@ class RenderSpecCards(SphinxPostTransform):
             )
             details.replace_self(rendered)
         self.mark_stale_approvals(index)
+        self.mark_verification(index)
+
+    def mark_verification(self, index: ProjectIndex) -> None:
+        """Each error path and goal (and any object a test names) on this page gets its
+        verification state after its title, with its tests named, when reports are listed."""
+        if not index.verifying:
+            return
+        objects = store_of(self.env).objects.get(self.env.docname, ())
+        states = {}
+        for obj in objects:
+            cell = verification_cell(index.verification(obj)) if obj.anchor else None
+            if isinstance(cell, Verification):
+                states[obj.anchor] = cell
+        if not states:
+            return
+        for target in list(self.document.findall(nodes.target)):
+            found = next((states.pop(i) for i in target["ids"] if i in states), None)
+            block = target.parent
+            if found is None or not isinstance(block, nodes.Element):
+                continue
+            title = next(iter(block.findall(nodes.paragraph)), None)
+            if title is None:
+                continue
+            marker = nodes.inline("", "", classes=["spec-verification"])
+            marker += verification_nodes(found)
+            title += [nodes.Text(" "), marker]
+        if not current_builder(self.env).is_html:
+            drop_tooltips(self.document)
 
     def mark_stale_approvals(self, index: ProjectIndex) -> None:
         """A verdict on an earlier version says so where it is written, and what changed."""
