@@ -7,9 +7,11 @@ it knows.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.locale import get_translation
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -18,7 +20,7 @@ from sphinx_spec.builders import current_builder
 from sphinx_spec.directives.objects import state_badge, suspect_badge
 from sphinx_spec.index import ProjectIndex
 from sphinx_spec.links import Patterns, links_row, patterns_of
-from sphinx_spec.model import Diagram, ErrorPath, Goal, Spec, field_text
+from sphinx_spec.model import Diagram, ErrorPath, Goal, Spec, SpecObject, field_text
 from sphinx_spec.nodes import (
     badge,
     code_spans,
@@ -84,6 +86,31 @@ def verification_summary(index: ProjectIndex, spec: Spec) -> str:
             text += " (" + str(_("%(failing)d failing")) % {"failing": counted.failing} + ")"
         parts.append(text)
     return "; ".join(parts)
+
+
+def verification_states(
+    index: ProjectIndex, objects: Iterable[SpecObject]
+) -> dict[str, Verification]:
+    """The verification cell of each object that has a state, by its anchor."""
+    states = {}
+    for obj in objects:
+        cell = verification_cell(index.verification(obj)) if obj.anchor else None
+        if isinstance(cell, Verification):
+            states[obj.anchor] = cell
+    return states
+
+
+def documents_of(document: nodes.document, docname: str) -> dict[int, str]:
+    """The document each target comes from, by ``id()``: in a document that holds others
+    (single HTML, LaTeX), the innermost ``start_of_file`` that encloses it, else *docname*.
+
+    (A ``start_of_file``'s children keep their old parent, so this walks down, not up.)
+    """
+    found = {id(target): docname for target in document.findall(nodes.target)}
+    for included in document.findall(addnodes.start_of_file):
+        for target in included.findall(nodes.target):
+            found[id(target)] = str(included["docname"])
+    return found
 
 
 def separated(entries: list[list[nodes.Node]]) -> nodes.inline | None:
@@ -221,19 +248,21 @@ class RenderSpecCards(SphinxPostTransform):
 
     def mark_verification(self, index: ProjectIndex) -> None:
         """Each error path and goal (and any object a test names) on this page gets its
-        verification state after its title, with its tests named, when reports are listed."""
+        verification state after its title, with its tests named, when reports are listed.
+
+        A document that holds others (single HTML, LaTeX) marks each one's objects.
+        """
         if not index.verifying:
             return
-        objects = store_of(self.env).objects.get(self.env.docname, ())
-        states = {}
-        for obj in objects:
-            cell = verification_cell(index.verification(obj)) if obj.anchor else None
-            if isinstance(cell, Verification):
-                states[obj.anchor] = cell
-        if not states:
-            return
+        store = store_of(self.env)
+        states: dict[str, dict[str, Verification]] = {}
+        documents = documents_of(self.document, self.env.docname)
         for target in list(self.document.findall(nodes.target)):
-            found = next((states.pop(i) for i in target["ids"] if i in states), None)
+            docname = documents[id(target)]
+            if docname not in states:
+                states[docname] = verification_states(index, store.objects.get(docname, ()))
+            shown = states[docname]
+            found = next((shown.pop(i) for i in target["ids"] if i in shown), None)
             block = target.parent
             if found is None or not isinstance(block, nodes.Element):
                 continue
