@@ -266,8 +266,15 @@ def test_each_block_shows_its_state_and_tests(app):
         "error-led-1-a1": f"error {QUEUE}",
         "goal-led-1-durable": "untested",
     }
-    # an approach has a state only because a test names it
-    assert [found[3] for found in block_badges(html(app, "audit")).values()] == ["passed (1 test)"]
+    # an approach has a state only because a test names it; a name with markup is text
+    (keep,) = block_badges(html(app, "audit")).values()
+    assert keep[3] == "passed (2 tests)"
+    assert keep[2] == (
+        "tests.test_audit.test_keep [AUD-1.keep] (passed); "
+        "tests.test_audit.test_<b>\"x\"&'y' [AUD-1.keep] (passed)"
+    )
+    raw = (Path(app.outdir) / "audit.html").read_text(encoding="utf-8")
+    assert "<b>" not in raw and "test_&lt;b&gt;&quot;x&quot;&amp;" in raw
     # the badge follows the block's title
     title = html(app, "payments").select_one("span.spec-verification").parent
     assert text_of(title).startswith("Error path A1 Card declined passed")
