@@ -16,9 +16,9 @@ from collections.abc import Iterable
 
 from sphinx_spec.diagrams import flow_diagram_source
 from sphinx_spec.index import ProjectIndex, Target
-from sphinx_spec.model import Flow, ViewQuery
+from sphinx_spec.model import ErrorPath, Flow, Goal, ViewQuery
 from sphinx_spec.store import Reference, SpecStore
-from sphinx_spec.views.catalog import view_result
+from sphinx_spec.views.catalog import verification_cell, view_result
 
 
 def describe(target: Target | None, step: int = 0) -> tuple[object, ...] | None:
@@ -57,7 +57,31 @@ def card_data(store: SpecStore, index: ProjectIndex, docname: str) -> object:
     counts = index.counts_for(spec.id) if live else None
     linked = [describe(index.specs.get(link.target)) for link in spec.links]  # :links: to specs
     shown = [describe(index.specs.get(i)) for i in related]
-    return (live, counts, related, shown, linked, review_data(index, spec.id) if live else None)
+    return (
+        live,
+        counts,
+        related,
+        shown,
+        linked,
+        review_data(index, spec.id) if live else None,
+        verification_data(index, spec.id) if live else None,
+    )
+
+
+def verification_data(index: ProjectIndex, spec_id: str) -> object:
+    """The card's verification row: passing, total and failing error paths and goals."""
+    if not index.verifying:
+        return None
+    return [index.verification_count(spec_id, kind) for kind in (ErrorPath.kind, Goal.kind)]
+
+
+def block_states(store: SpecStore, index: ProjectIndex, docname: str) -> object:
+    """The verification badge of each object on the page: its state, tests and outcomes
+    (not where in the report they are: a moved test case shows the same)."""
+    if not index.verifying:
+        return None
+    objects = store.objects.get(docname, ())
+    return [(obj.kind, obj.full_id, verification_cell(index.verification(obj))) for obj in objects]
 
 
 def review_data(index: ProjectIndex, spec_id: str) -> object:
@@ -86,7 +110,7 @@ def view_data(index: ProjectIndex, query: ViewQuery) -> object:
 
 def shown_data(store: SpecStore, index: ProjectIndex, docname: str) -> list[object]:
     """Everything from other documents that *docname*'s page displays."""
-    shown: list[object] = [card_data(store, index, docname)]
+    shown: list[object] = [card_data(store, index, docname), block_states(store, index, docname)]
     for ref in sorted(store.references.get(docname, ())):
         shown.append((ref, describe_reference(index, ref, docname)))
     for query in store.views.get(docname, ()):

@@ -7,9 +7,11 @@ it knows.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.locale import get_translation
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -18,7 +20,7 @@ from sphinx_spec.builders import current_builder
 from sphinx_spec.directives.objects import state_badge, suspect_badge
 from sphinx_spec.index import ProjectIndex
 from sphinx_spec.links import Patterns, links_row, patterns_of
-from sphinx_spec.model import Diagram, Spec, field_text
+from sphinx_spec.model import Diagram, ErrorPath, Goal, Spec, SpecObject, field_text
 from sphinx_spec.nodes import (
     badge,
     code_spans,
@@ -30,7 +32,9 @@ from sphinx_spec.nodes import (
 from sphinx_spec.reviews import summary
 from sphinx_spec.richtext import RICH_FIELD
 from sphinx_spec.store import store_of
-from sphinx_spec.views.catalog import stale_phrase
+from sphinx_spec.views.catalog import stale_phrase, verification_cell
+from sphinx_spec.views.query import Verification
+from sphinx_spec.views.render import drop_tooltips, verification_nodes
 
 _ = get_translation("sphinx_spec")
 
@@ -62,6 +66,51 @@ def questions_summary(index: ProjectIndex, spec: Spec) -> str:
     if counts.questions_blocking:
         text += str(_(", %(blocking)d blocking")) % {"blocking": counts.questions_blocking}
     return text
+
+
+def verification_summary(index: ProjectIndex, spec: Spec) -> str:
+    """``error paths verified 3 of 5 (1 failing); goals verified 1 of 2``: only when the
+    project lists test reports, for the kinds the spec has."""
+    if not index.verifying:
+        return ""
+    parts = []
+    for kind, words in (
+        (ErrorPath.kind, _("error paths verified %(passed)d of %(total)d")),
+        (Goal.kind, _("goals verified %(passed)d of %(total)d")),
+    ):
+        counted = index.verification_count(spec.id, kind)
+        if not counted.total:
+            continue
+        text = str(words) % {"passed": counted.passed, "total": counted.total}
+        if counted.failing:
+            text += " (" + str(_("%(failing)d failing")) % {"failing": counted.failing} + ")"
+        parts.append(text)
+    return "; ".join(parts)
+
+
+def verification_states(
+    index: ProjectIndex, objects: Iterable[SpecObject]
+) -> dict[str, Verification]:
+    """The verification cell of each object that has a state, by its anchor."""
+    states = {}
+    for obj in objects:
+        cell = verification_cell(index.verification(obj)) if obj.anchor else None
+        if isinstance(cell, Verification):
+            states[obj.anchor] = cell
+    return states
+
+
+def documents_of(document: nodes.document, docname: str) -> dict[int, str]:
+    """The document each target comes from, by ``id()``: in a document that holds others
+    (single HTML, LaTeX), the innermost ``start_of_file`` that encloses it, else *docname*.
+
+    (A ``start_of_file``'s children keep their old parent, so this walks down, not up.)
+    """
+    found = {id(target): docname for target in document.findall(nodes.target)}
+    for included in document.findall(addnodes.start_of_file):
+        for target in included.findall(nodes.target):
+            found[id(target)] = str(included["docname"])
+    return found
 
 
 def separated(entries: list[list[nodes.Node]]) -> nodes.inline | None:
@@ -146,6 +195,7 @@ def card_fields(
             (str(_("Links")), links_row(spec.links, index, patterns, docname)),
             (str(_("Approaches")), str(counts.approaches)),
             (str(_("Error paths")), str(counts.error_paths)),
+            (str(_("Verification")), verification_summary(index, spec)),
             (str(_("Open questions")), questions_summary(index, spec)),
             (str(_("Terms")), str(counts.terms)),
             (str(_("Diagrams")), diagram_links(index, spec, docname)),
@@ -194,6 +244,36 @@ class RenderSpecCards(SphinxPostTransform):
             )
             details.replace_self(rendered)
         self.mark_stale_approvals(index)
+        self.mark_verification(index)
+
+    def mark_verification(self, index: ProjectIndex) -> None:
+        """Each error path and goal (and any object a test names) on this page gets its
+        verification state after its title, with its tests named, when reports are listed.
+
+        A document that holds others (single HTML, LaTeX) marks each one's objects.
+        """
+        if not index.verifying:
+            return
+        store = store_of(self.env)
+        states: dict[str, dict[str, Verification]] = {}
+        documents = documents_of(self.document, self.env.docname)
+        for target in list(self.document.findall(nodes.target)):
+            docname = documents[id(target)]
+            if docname not in states:
+                states[docname] = verification_states(index, store.objects.get(docname, ()))
+            shown = states[docname]
+            found = next((shown.pop(i) for i in target["ids"] if i in shown), None)
+            block = target.parent
+            if found is None or not isinstance(block, nodes.Element):
+                continue
+            title = next(iter(block.findall(nodes.paragraph)), None)
+            if title is None:
+                continue
+            marker = nodes.inline("", "", classes=["spec-verification"])
+            marker += verification_nodes(found)
+            title += [nodes.Text(" "), marker]
+        if not current_builder(self.env).is_html:
+            drop_tooltips(self.document)
 
     def mark_stale_approvals(self, index: ProjectIndex) -> None:
         """A verdict on an earlier version says so where it is written, and what changed."""

@@ -170,7 +170,8 @@ VIEW_COMMON = {
 }  # fmt: skip
 VIEW_GRAMMAR = {
     name: {**VIEW_COMMON, **{"error-paths": {"flow": "ids"}, "spec-concessions": {"kind": "kinds"},
-                             "spec-approvals": {"approver": "owners", "state": "approval_states"}}
+                             "spec-approvals": {"approver": "owners", "state": "approval_states"},
+                             "spec-verification": {"state": "verification_states"}}
            .get(name, {})}
     for name in VIEWS
 }  # fmt: skip
@@ -308,6 +309,7 @@ CHOICES = {
                     "Open", "bogus"],
     "kinds": ["risk", "debt", "Risk", "edge-case", "bug"],
     "approval_states": ["approved", "stale", "pending", "Stale", "changes-requested", "lost"],
+    "verification_states": ["failed", "passed", "untested", "Error", "skipped", "lost"],
     "columns": ["id, title", "status, ID", "title, bogus", "spec, decision, spec", "term", ","],
     "sort": ["id", "updated desc", "title asc", "status up", "bogus", "id desc x", "DUE DESC"],
 }  # fmt: skip
@@ -471,7 +473,7 @@ def value(kind: str) -> st.SearchStrategy:
     elif kind == "owner":
         good = st.sampled_from(CHOICES["owner"]).map(lambda v: (v,))
         bad = texts
-    elif kind in ("view_status", "kinds", "approval_states"):
+    elif kind in ("view_status", "kinds", "approval_states", "verification_states"):
         good = st.lists(st.sampled_from(CHOICES[kind]), min_size=1, max_size=2).map(
             lambda vs: (", ".join(vs),)
         )

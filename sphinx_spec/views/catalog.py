@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import ClassVar, NamedTuple, cast
 
 from sphinx.locale import get_translation
@@ -19,6 +19,7 @@ from sphinx_spec.directives.objects import NEEDS_REVIEW, STATE_WORDS
 from sphinx_spec.index import ProjectIndex
 from sphinx_spec.model import (
     APPROACH_STATUSES,
+    APPROVAL_STATES,
     QUESTION_STATUSES,
     SET_ASIDE_STATUSES,
     SPEC_KIND,
@@ -38,6 +39,7 @@ from sphinx_spec.model import (
     is_overdue,
 )
 from sphinx_spec.reviews import ApproverState, summary
+from sphinx_spec.verification import FAILING_STATES, VERIFICATION_STATES, Verified
 from sphinx_spec.views.query import (
     Badge,
     Cell,
@@ -51,6 +53,7 @@ from sphinx_spec.views.query import (
     Row,
     SpecGraph,
     Text,
+    Verification,
     ViewQuery,
     wants,
 )
@@ -105,7 +108,7 @@ class ViewResult:
 
 
 #: the cells that are one value (each a tuple too), as against a list of links
-ONE_CELL = (Text, Marked, Coded, Link, Rich, Badge)
+ONE_CELL = (Text, Marked, Coded, Link, Rich, Badge, Verification)
 
 
 class Column(NamedTuple):
@@ -241,6 +244,57 @@ def review_badge(index: ProjectIndex, spec: Spec) -> Badge | None:
     return Badge(str(NEEDS_REVIEW), "suspect", family="review")
 
 
+#: how a verification state reads
+VERIFICATION_WORDS = {
+    "failed": _("failed"),
+    "error": _("error"),
+    "passed": _("passed"),
+    "skipped": _("skipped"),
+    "untested": _("untested"),
+}
+#: the column keys a view shows by default only when the project lists test reports
+VERIFICATION_KEYS = ("verified",)
+
+
+def verification_word(state: str) -> str:
+    return str(VERIFICATION_WORDS.get(state, state))
+
+
+def verification_note(found: Verified) -> str:
+    """Beside the badge: the failing tests' names, else how many tests there are."""
+    if found.failing:
+        failing = [name for state in FAILING_STATES for name in found.names(state)]
+        return ", ".join(dict.fromkeys(failing))
+    count = len(found.names())
+    if not count:
+        return ""
+    words = _("1 test") if count == 1 else _("%(count)d tests")
+    return "(" + str(words) % {"count": count} + ")"
+
+
+def verification_cell(found: Verified | None) -> Verification | Text:
+    """An object's state as a badge, its tests named; empty for an object nothing verifies."""
+    if found is None:
+        return Text("")
+    tests = tuple(
+        f"{name} ({verification_word(case.outcome)})"
+        for name, case in {case.name: case for case in found.tests}.items()
+    )
+    return Verification(
+        verification_word(found.state), found.state, tests, verification_note(found)
+    )
+
+
+def shown_query(index: ProjectIndex, query: ViewQuery) -> ViewQuery:
+    """*query* as it is shown: without ``:columns:``, a project that lists no test reports
+    does not show the ``verified`` column."""
+    view = VIEWS[query.view]
+    default = tuple(column.key for column in view.columns)
+    if query.columns or index.verifying or not set(VERIFICATION_KEYS) & set(default):
+        return query
+    return replace(query, columns=tuple(key for key in default if key not in VERIFICATION_KEYS))
+
+
 class View:
     """A view over one kind of object; subclasses name the columns and cells."""
 
@@ -257,6 +311,8 @@ class View:
     #: whether ``:status:`` / ``:owner:`` test the object (else its spec)
     own_status: ClassVar[bool] = False
     own_owner: ClassVar[bool] = False
+    #: allowed ``:state:`` values (views that take ``:state:``)
+    state_values: ClassVar[tuple[str, ...]] = ()
 
     def result(self, index: ProjectIndex, query: ViewQuery) -> ViewResult:
         selected = self.selected(index, query)
@@ -419,6 +475,7 @@ class GoalsView(View):
         Column("baseline", _("Baseline"), 14),
         Column("target", _("Target"), 14),
         Column("spec", _("Spec"), 10),
+        Column("verified", _("Verified"), 14),
     )
 
     def row(self, index: ProjectIndex, spec: Spec, obj: SpecObject) -> Row:
@@ -429,6 +486,7 @@ class GoalsView(View):
             rich_cell(obj, "baseline"),
             rich_cell(obj, "target"),
             spec_link(spec),
+            verification_cell(index.verification(obj)),
         )
 
     def result(self, index: ProjectIndex, query: ViewQuery) -> ViewResult:
@@ -452,6 +510,7 @@ class ErrorPathsView(View):
         Column("feedback", _("User feedback"), 22),
         Column("flow", _("Flow / step"), 16),
         Column("spec", _("Spec"), 10),
+        Column("verified", _("Verified"), 14),
     )
 
     def keeps(self, obj: SpecObject, query: ViewQuery, index: ProjectIndex) -> bool:
@@ -471,6 +530,7 @@ class ErrorPathsView(View):
             rich_cell(obj, "feedback"),
             self.flow_cell(index, obj),
             spec_link(spec),
+            verification_cell(index.verification(obj)),
         )
 
     def flow_cell(self, index: ProjectIndex, obj: ErrorPath) -> Cell:
@@ -660,6 +720,7 @@ class ApprovalsView(View):
 
     name = "spec-approvals"
     empty_note = _("No matching approvals.")
+    state_values = APPROVAL_STATES
     columns = (
         Column("spec", _("Spec"), 10),
         Column("status", _("Status"), 10),
@@ -697,6 +758,70 @@ class ApprovalsView(View):
         )
 
 
+class VerificationView(View):
+    """One row per spec: how many of its error paths and goals pass their tests, which
+    objects fail and by which tests, how many are untested.
+
+    Specs with a failing object first, then by id. ``:state:`` keeps the specs with an
+    object in one of the states.
+    """
+
+    name = "spec-verification"
+    empty_note = _("No matching specs.")
+    state_values = VERIFICATION_STATES
+    columns = (
+        Column("spec", _("Spec"), 10),
+        Column("status", _("Status"), 10),
+        Column("error-paths", _("Error paths verified"), 12),
+        Column("goals", _("Goals verified"), 12),
+        Column("failing", _("Failing"), 18),
+        Column("failing-tests", _("Failing tests"), 26),
+        Column("untested", _("Untested"), 10),
+    )
+
+    def result(self, index: ProjectIndex, query: ViewQuery) -> ViewResult:
+        rows: list[tuple[bool, Shown]] = []
+        for spec in self.specs(index, query):
+            states = self.states(index, spec)
+            if not wants(query.states, *(found.state for _obj, found in states)):
+                continue
+            failing = any(found.failing for _obj, found in states)
+            rows.append((failing, (self.spec_row(index, spec, states), spec, None)))
+        ordered = [shown for failing, shown in rows if failing]
+        ordered += [shown for failing, shown in rows if not failing]
+        return ViewResult((Section(None, self.shaped(query, ordered)),))
+
+    def states(self, index: ProjectIndex, spec: Spec) -> list[tuple[SpecObject, Verified]]:
+        """Each of the spec's objects that has a state, in document order."""
+        found = ((obj, index.verification(obj)) for obj in index.objects_of(spec.id))
+        return [(obj, state) for obj, state in found if state is not None]
+
+    def spec_row(
+        self, index: ProjectIndex, spec: Spec, states: list[tuple[SpecObject, Verified]]
+    ) -> Row:
+        failing = [(obj, found) for obj, found in states if found.failing]
+        names = [name for _obj, found in failing for s in FAILING_STATES for name in found.names(s)]
+        return (
+            spec_link(spec),
+            Text(spec.status),
+            Text(self.count(index, spec.id, ErrorPath.kind)),
+            Text(self.count(index, spec.id, Goal.kind)),
+            tuple(object_link(obj, obj.full_id) for obj, _found in failing) or Text(""),
+            Text(", ".join(dict.fromkeys(names))),
+            Text(str(sum(found.state == "untested" for _obj, found in states))),
+        )
+
+    def count(self, index: ProjectIndex, spec_id: str, kind: str) -> str:
+        """``3 of 5``: how many of the spec's objects of *kind* pass; empty when it has none."""
+        counted = index.verification_count(spec_id, kind)
+        if not counted.total:
+            return ""
+        return str(_("%(passed)d of %(total)d")) % {
+            "passed": counted.passed,
+            "total": counted.total,
+        }
+
+
 VIEWS: dict[str, View] = {
     view.name: view
     for view in (
@@ -709,6 +834,7 @@ VIEWS: dict[str, View] = {
         GlossaryView(),
         GraphView(),
         ApprovalsView(),
+        VerificationView(),
     )
 }
 
@@ -716,6 +842,6 @@ VIEWS: dict[str, View] = {
 def view_result(index: ProjectIndex, query: ViewQuery) -> ViewResult:
     """The result of *query*, computed once per index."""
     if query not in index.view_results:
-        index.view_results[query] = VIEWS[query.view].result(index, query)
+        index.view_results[query] = VIEWS[query.view].result(index, shown_query(index, query))
     result: ViewResult = index.view_results[query]
     return result

@@ -14,7 +14,6 @@ from sphinx.application import Sphinx
 
 from sphinx_spec.directives.base import OptionSpec, SpecDirectiveBase
 from sphinx_spec.model import (
-    APPROVAL_STATES,
     CONCESSION_KINDS,
     KINDS,
     SPEC_KIND,
@@ -54,7 +53,9 @@ class ViewDirective(SpecDirectiveBase):
             flows=self.flow_ids() if "flow" in self.option_spec else (),
             kinds=self.allowed("kind", CONCESSION_KINDS) if "kind" in self.option_spec else (),
             approvers=split_list(self.options.get("approver")),
-            states=self.allowed("state", APPROVAL_STATES) if "state" in self.option_spec else (),
+            states=(
+                self.allowed("state", self.view.state_values) if "state" in self.option_spec else ()
+            ),
             fields=self.field_filters(),
             object_fields=tuple(self.object_fields()),
             field_labels=tuple(
@@ -192,6 +193,7 @@ EXTRA_OPTIONS = {
     "error-paths": ("flow",),
     "spec-concessions": ("kind",),
     "spec-approvals": ("approver", "state"),
+    "spec-verification": ("state",),
 }
 
 

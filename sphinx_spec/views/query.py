@@ -25,6 +25,7 @@ __all__ = [
     "Row",
     "SpecGraph",
     "Text",
+    "Verification",
     "ViewQuery",
     "wants",
 ]
@@ -83,13 +84,24 @@ class Badge(NamedTuple):
     family: str = "status"
 
 
+class Verification(NamedTuple):
+    """An object's verification: its state as a badge (class ``spec-verification-<state>``),
+    each test with its outcome (a tooltip in HTML) and what the cell says beside the badge:
+    the failing tests' names, or how many tests pass."""
+
+    text: str
+    state: str
+    tests: tuple[str, ...] = ()
+    note: str = ""
+
+
 class Parts(NamedTuple):
     """A list in one cell, each entry a link or text (an approach's alternatives)."""
 
     parts: tuple[Text | Link | Rich | Badge, ...]
 
 
-Cell = Text | Marked | Coded | Link | Rich | Badge | Parts | tuple[Link, ...]
+Cell = Text | Marked | Coded | Link | Rich | Badge | Verification | Parts | tuple[Link, ...]
 Row = tuple[Cell, ...]
 
 

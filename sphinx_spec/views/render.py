@@ -26,7 +26,15 @@ from sphinx_spec.nodes import IdAllocator, badge, code_spans, spec_view, spec_xr
 from sphinx_spec.report import warn
 from sphinx_spec.richtext import view_copy
 from sphinx_spec.store import SpecStore, store_of
-from sphinx_spec.views.catalog import VIEWS, Section, View, ViewResult, cell_text, view_result
+from sphinx_spec.views.catalog import (
+    VIEWS,
+    Section,
+    View,
+    ViewResult,
+    cell_text,
+    shown_query,
+    view_result,
+)
 from sphinx_spec.views.query import (
     Badge,
     Cell,
@@ -37,6 +45,7 @@ from sphinx_spec.views.query import (
     Rich,
     Row,
     SpecGraph,
+    Verification,
     ViewQuery,
 )
 
@@ -80,7 +89,37 @@ def joined(parts: tuple[Cell, ...], docname: str) -> list[nodes.Node]:
     return listed
 
 
+#: the class of a badge whose tooltip names tests; outside HTML the tooltip is dropped
+TESTS_TOOLTIP = "spec-tests"
+
+
+def verification_nodes(cell: Verification) -> list[nodes.Node]:
+    """The state badge, its tests (with their outcomes) as its HTML tooltip, and the note:
+    the failing tests' names or how many tests there are. :func:`drop_tooltips` removes the
+    tooltip where it cannot show."""
+    classes = ["spec-badge", f"spec-verification-{cell.state}"]
+    if cell.tests:
+        tests = "; ".join(cell.tests)
+        classes.append(TESTS_TOOLTIP)
+        marked: nodes.Element = nodes.abbreviation(
+            cell.text, cell.text, explanation=tests, classes=classes
+        )
+    else:
+        marked = nodes.inline(cell.text, cell.text, classes=classes)
+    return [marked, nodes.Text(f" {cell.note}")] if cell.note else [marked]
+
+
+def drop_tooltips(block: nodes.Element) -> None:
+    """Outside HTML, the badges' tooltips become plain badges: LaTeX and text would print a
+    tooltip once per page after the badge, the note beside it already names what fails."""
+    for abbr in list(block.findall(nodes.abbreviation)):
+        if TESTS_TOOLTIP in abbr["classes"]:
+            abbr.replace_self(nodes.inline(abbr.astext(), abbr.astext(), classes=abbr["classes"]))
+
+
 def cell_nodes(cell: Cell, docname: str) -> list[nodes.Node]:
+    if isinstance(cell, Verification):
+        return verification_nodes(cell)
     if isinstance(cell, Rich):
         return [rich_nodes(cell)]
     if isinstance(cell, Badge):
@@ -324,7 +363,7 @@ class RenderViews(SphinxPostTransform):
         placeholders = list(self.document.findall(spec_view))
         ids = IdAllocator(self.document) if placeholders else None
         for number, placeholder in enumerate(placeholders):
-            query: ViewQuery = placeholder["query"]
+            query: ViewQuery = shown_query(index, placeholder["query"])
             view = VIEWS[query.view]
             result = view_result(index, query)
             layout, reason = table_layout(builder, enclosing_tables(placeholder))
@@ -333,6 +372,8 @@ class RenderViews(SphinxPostTransform):
             container = nodes.container("", classes=["spec-view-block"])
             container += render_view(view, result, query, number, layout=layout, ids=ids)
             fill_rich(container, store_of(self.env), query.docname)
+            if not builder.is_html:
+                drop_tooltips(container)
             placeholder.replace_self(container)
 
 
