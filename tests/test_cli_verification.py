@@ -117,6 +117,24 @@ def test_a_changed_report_rewrites_spec_json_and_two_builds_agree(project):
     assert chk1["verification"]["error"] == {"passed": 2, "total": 6, "failing": 0}
 
 
+def test_spec_json_is_the_same_with_two_processes_and_after_an_incremental_build(project, tmp_path):
+    first = (Path(build(project).outdir) / "spec.json").read_bytes()
+    twin = shutil.copytree(project, tmp_path / "twin" / "docs")
+    assert (Path(build(twin, parallel=2).outdir) / "spec.json").read_bytes() == first
+    shutil.rmtree(twin.parent / "_build-html")
+    for folder in (project, twin):  # the project built before the edit, its twin never
+        page = next(folder.glob("refunds.*"))
+        page.write_text(page.read_text(encoding="utf-8") + "\nMore words.\n", encoding="utf-8")
+    incremental = (Path(build(project).outdir) / "spec.json").read_bytes()
+    assert incremental == (Path(build(twin, parallel=2).outdir) / "spec.json").read_bytes()
+    states = {
+        obj["full_id"]: obj["verification"]["state"]
+        for obj in json.loads(incremental)["objects"]
+        if "verification" in obj
+    }
+    assert states == {key: state for key, (state, _) in EXPECTED.items()}
+
+
 def test_without_reports_error_paths_and_goals_are_untested_and_nothing_else_has_a_state(
     project,
 ):
