@@ -1,10 +1,11 @@
-"""``sphinx-spec``: start a spec, approve it, review its links, check a project, query spec.json.
+"""``sphinx-spec``: start a spec, approve it, review its links, check a project, query spec.json,
+write test skeletons.
 
 Exit codes: 0 success; 1 the check found warnings or errors or suspect links,
 or ``new`` refused to overwrite; 2 usage errors, unreadable input, a file
-``new`` cannot write, a build that Sphinx stopped, or a file ``approve`` or
-``review`` refuses to edit. Results go to standard output, progress
-and errors to standard error.
+``new`` or ``tests`` cannot write (``tests`` never overwrites), a build that
+Sphinx stopped, or a file ``approve`` or ``review`` refuses to edit. Results go
+to standard output, progress and errors to standard error.
 """
 
 from __future__ import annotations
@@ -30,17 +31,19 @@ from sphinx_spec.model import (
     split_list,
 )
 from sphinx_spec.templates import render
+from sphinx_spec.verification import VERIFICATION_STATES
 
 #: ``--help``'s text: the docstring's, as plain text
 DESCRIPTION = (
     "sphinx-spec: start a spec from the template, approve it, review its links, "
-    "check a project, query spec.json."
+    "check a project, query spec.json, write test skeletons."
 )
 EXIT_CODES = """\
 exit codes: 0 success; 1 the check found warnings or errors or a suspect link,
 or `new` refused to overwrite; 2 usage errors, unreadable input, a file `new`
-cannot write, a build that Sphinx stopped, or a file `approve` or `review`
-refuses to edit (uncommitted changes to the directive, cannot be parsed).
+or `tests` cannot write (`tests` never overwrites), a build that Sphinx
+stopped, or a file `approve` or `review` refuses to edit (uncommitted changes
+to the directive, cannot be parsed).
 Results go to standard output, progress and errors to standard error."""
 
 COLOUR = re.compile(r"\x1b\[[0-9;]*m")
@@ -634,6 +637,55 @@ def review_news(link: Any) -> str:
     return phrase(link.changed) if link.state == "suspect" else "unchanged"
 
 
+TESTS_DESCRIPTION = """\
+Write a pytest module with one test per untested error path of the spec: no
+test in spec_test_reports names it (without reports, every error path is
+untested). An error path whose only tests were skipped has a test already and
+is left out: un-skip that test instead. Each test is marked
+@pytest.mark.spec("SPEC.ID"), has the condition, the system action and the user
+feedback in its docstring, and fails until it is written. The module is never
+overwritten: an existing file exits 2. A spec with no untested error path
+writes nothing and exits 0."""
+
+
+def cmd_tests(args: argparse.Namespace) -> int:
+    return refusing("tests", write_tests, args)
+
+
+def write_tests(args: argparse.Namespace) -> int:
+    """Write a pytest module with a failing, marked test per untested error path of a spec."""
+    from sphinx_spec.model import ErrorPath
+    from sphinx_spec.templates import skeleton_module
+
+    out = Path(args.out)
+    if out.exists() or out.is_symlink():
+        raise Refused(f"{out} exists; not overwriting it")
+    env, index = read_project("tests", args.project)
+    spec = local_spec(env, index, args.spec)
+    errors = [
+        error
+        for error in index.objects_of(spec.id, ErrorPath.kind)
+        if isinstance(error, ErrorPath) and index.verification(error).state == "untested"
+    ]
+    if not errors:
+        print(
+            f"sphinx-spec tests: every error path of {spec.id} has a test; nothing written",
+            file=sys.stderr,
+        )
+        return 0
+    rows = [(error.full_id, error.title, error.action, error.feedback) for error in errors]
+    text = skeleton_module(spec.id, spec.title, rows)
+    try:
+        written = write_new(out.parent, out, text)
+    except CannotWrite as error:
+        raise Refused(str(error)) from error
+    if not written:
+        raise Refused(f"{out} exists; not overwriting it")
+    ids = ", ".join(error.full_id for error in errors)
+    print(printable(f"wrote {out}: {plural(len(errors), 'test')} ({ids})"))
+    return 0
+
+
 def matches(record: dict[str, Any], args: argparse.Namespace) -> bool:
     """Whether a spec or object record passes every filter given (case-insensitive).
 
@@ -658,6 +710,9 @@ def matches(record: dict[str, Any], args: argparse.Namespace) -> bool:
     if not all(has_field(record, name, values) for name, values in args.field or ()):
         return False
     if not reviewed_as(record, args):
+        return False
+    state = getattr(args, "state", None)
+    if state is not None and state_of(record) != state:
         return False
     return args.tags is None or wants(split_list(args.tags), *record.get("tags", []))
 
@@ -684,6 +739,21 @@ def reviewed_as(record: dict[str, Any], args: argparse.Namespace) -> bool:
         and (approver is None or str(entry.get("approver", "")).casefold() == approver.casefold())
         for entry in record.get("approvals", [])
     )
+
+
+def state_of(record: dict[str, Any]) -> str:
+    """An object's verification state as ``spec.json`` writes it; ``""``: it has none.
+
+    An error path or goal of a file written before states were exported is ``untested``.
+    """
+    from sphinx_spec.verification import TRACKED_KINDS
+
+    written = record.get("verification")
+    if record.get("kind") == "spec":
+        return ""
+    if isinstance(written, dict):
+        return str(written.get("state", ""))
+    return "untested" if record.get("kind") in TRACKED_KINDS else ""
 
 
 def field_filter(text: str) -> tuple[str, tuple[str, ...]]:
@@ -756,12 +826,14 @@ def cmd_query(args: argparse.Namespace) -> int:
         text = json.dumps(found, indent=2, sort_keys=True, ensure_ascii=False)
         print(JSON_UNESCAPED.sub(json_escaped, text))
     else:
-        print_table(found)
+        print_table(found, with_state=args.state is not None)
     return 0
 
 
-def print_table(records: list[dict[str, Any]]) -> None:
-    rows: list[tuple[str, ...]] = [("KIND", "ID", "STATUS", "OWNER", "TITLE")]
+def print_table(records: list[dict[str, Any]], *, with_state: bool = False) -> None:
+    """One row per record; with *with_state*, a STATE column (the verification state) too."""
+    state = ("STATE",) if with_state else ()
+    rows: list[tuple[str, ...]] = [("KIND", "ID", "STATUS", *state, "OWNER", "TITLE")]
     rows += [
         tuple(
             printable(str(cell))
@@ -769,18 +841,20 @@ def print_table(records: list[dict[str, Any]]) -> None:
                 r["kind"],
                 r.get("full_id", r.get("id", "")),
                 r.get("status", ""),
+                *((state_of(r),) if with_state else ()),
                 ", ".join(owners_of(r)),
                 r.get("title", ""),
             )
         )
         for r in records
     ]
-    widths = [max(len(row[n]) for row in rows) for n in range(4)]
+    last = len(rows[0]) - 1
+    widths = [max(len(row[n]) for row in rows) for n in range(last)]
     for row in rows:
         print(
             "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
             + "  "
-            + row[4]
+            + row[last]
         )
     print(f"{len(records)} match{'es' if len(records) != 1 else ''}")
 
@@ -862,8 +936,24 @@ def parser() -> argparse.ArgumentParser:
     query.add_argument("--approver", help="specs this approver is listed for or gave a verdict on")
     query.add_argument("--suspect", action="store_true",
                        help="specs linking to a spec changed since it was reviewed")  # fmt: skip
+    query.add_argument("--state", type=str.casefold, choices=VERIFICATION_STATES, metavar="STATE",
+                       help="objects whose tests (spec_test_reports) ended so: "
+                            + ", ".join(VERIFICATION_STATES) + "; untested: error paths and "
+                            "goals no test names; adds a STATE column")  # fmt: skip
     query.add_argument("--json", action="store_true", help="print JSON instead of a table")
     query.set_defaults(run=cmd_query)
+    tests = commands.add_parser(
+        "tests",
+        help="write a pytest module with a failing test per untested error path",
+        description=TESTS_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    tests.add_argument("--spec", required=True, help="the spec id, e.g. PAY-001")
+    tests.add_argument(
+        "--out", required=True, metavar="FILE", help="the module to write; never overwritten"
+    )
+    tests.add_argument("--project", default=".", metavar="DIR", help=PROJECT_HELP)
+    tests.set_defaults(run=cmd_tests)
     return main
 
 

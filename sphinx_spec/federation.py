@@ -214,7 +214,7 @@ def imported_records(content: dict[str, Any], entry: ImportEntry, base: str) -> 
         "lineno": int(line),
         "project": content.get("project") or entry.source,
     }
-    return records(content, located, lambda url: join(base, url))
+    return records(content, located, lambda url: join(base, url), entry.source)
 
 
 def load(app: Sphinx, entry: ImportEntry) -> ImportedSpecs:

@@ -37,6 +37,7 @@ from sphinx_spec.model import (
 from sphinx_spec.report import warn
 from sphinx_spec.reviews import DECIDING, object_fingerprint
 from sphinx_spec.store import store_of
+from sphinx_spec.verification import TestCase, Verified
 
 if TYPE_CHECKING:  # imported when a file is read: most builds never need them
     import jsonschema
@@ -106,7 +107,32 @@ def spec_entry(index: ProjectIndex, builder: Builder, spec: Spec) -> dict[str, A
         for link in spec.links
     ]
     entry.update(review_fields(index, spec))
+    summary = verification_summary(index, spec.id)
+    if summary:
+        entry["verification"] = summary
     return entry
+
+
+def verification_summary(index: ProjectIndex, spec_id: str) -> dict[str, Any]:
+    """Per tracked kind with objects in the spec: how many pass, of how many, how many fail."""
+    summary = {}
+    for kind in sorted(index.tracked):
+        count = index.verification_count(spec_id, kind)
+        if count.total:
+            summary[kind] = count._asdict()
+    return summary
+
+
+def verification_entry(found: Verified) -> dict[str, Any]:
+    """An object's state and its tests, each ``(name, outcome)`` once, in report order.
+
+    Where the reports are on this machine is left out: the export describes the spec.
+    """
+    tests = dict.fromkeys((case.name, case.outcome) for case in found.tests)
+    return {
+        "state": found.state,
+        "tests": [{"name": name, "outcome": outcome} for name, outcome in tests],
+    }
 
 
 def review_fields(index: ProjectIndex, spec: Spec) -> dict[str, Any]:
@@ -141,11 +167,14 @@ def review_fields(index: ProjectIndex, spec: Spec) -> dict[str, Any]:
     }
 
 
-def object_entry(builder: Builder, obj: SpecObject) -> dict[str, Any]:
+def object_entry(index: ProjectIndex, builder: Builder, obj: SpecObject) -> dict[str, Any]:
     entry = record_fields(obj)
     entry.update(kind=obj.kind, full_id=obj.full_id, url=url_of(builder, obj))
     if obj.kind in DECIDING:  # an approval's own `fingerprint` is the version it approved
         entry["fingerprint"] = object_fingerprint(obj)
+    found = index.verification(obj)
+    if found is not None:  # a tracked kind (untested without a test), or one a test names
+        entry["verification"] = verification_entry(found)
     return entry
 
 
@@ -153,7 +182,7 @@ def export(index: ProjectIndex, builder: Builder, project: str) -> dict[str, Any
     """This project's specs by id and objects by kind and full id."""
     local = index.local
     specs = [spec_entry(index, builder, local.specs[key]) for key in sorted(local.specs)]
-    objects = [object_entry(builder, local.objects[key]) for key in sorted(local.objects)]
+    objects = [object_entry(index, builder, local.objects[key]) for key in sorted(local.objects)]
     return {"version": FORMAT_VERSION, "project": project, "specs": specs, "objects": objects}
 
 
@@ -332,11 +361,37 @@ def spec_links(item: dict[str, Any]) -> tuple[SpecLink, ...]:
     return tuple(SpecLink(link["title"], link["target"]) for link in item.get("links", ()))
 
 
+def object_verification(
+    content: dict[str, Any], origin: str
+) -> tuple[tuple[tuple[str, str], Verified], ...]:
+    """Each read-back object's exported verification, its tests located at *origin*.
+
+    The schema has checked the states and outcomes; objects without one (files
+    of earlier versions, kinds no test named) have none.
+    """
+    found = []
+    for item in content["objects"]:
+        written = item.get("verification")
+        if written is None:
+            continue
+        key = (item["kind"], item["full_id"])
+        tests = tuple(
+            TestCase(test["name"], test["outcome"], (item["full_id"],), origin, 0)
+            for test in written["tests"]
+        )
+        found.append((key, Verified(written["state"], tests)))
+    return tuple(found)
+
+
 def records(
-    content: dict[str, Any], located: dict[str, Any], href: Callable[[str], str]
+    content: dict[str, Any],
+    located: dict[str, Any],
+    href: Callable[[str], str],
+    origin: str = "",
 ) -> ImportedSpecs:
     """The records of a parsed ``spec.json``, placed at *located*, linked through *href*.
 
+    Their verification's tests are located at *origin* (the file's path or URL).
     Raises :class:`FormatProblem` when a record valid against the schema
     still cannot be used.
     """
@@ -366,9 +421,10 @@ def records(
             )
             for item in content["objects"]
         )
+        verification = object_verification(content, origin)
     except (TypeError, ValueError, KeyError, OverflowError) as exc:  # valid, yet unusable
         raise FormatProblem(f"holds a record that cannot be used ({type(exc).__name__})") from exc
-    return ImportedSpecs(specs, objects)
+    return ImportedSpecs(specs, objects, verification)
 
 
 def setup_specjson(app: Sphinx) -> None:

@@ -7,6 +7,7 @@ title: the title is escaped where it would be read as markup.
 from __future__ import annotations
 
 import datetime
+import json
 import re
 
 from docutils.parsers.rst.states import Body
@@ -268,3 +269,85 @@ def md_fields(title: str, spec_id: str, owner: str) -> dict[str, str]:
 def md_option(value: str) -> str:
     """An option value as MyST keeps it: as written if plain, else single-quoted."""
     return value if PLAIN_OWNER.fullmatch(value) else "'{}'".format(value.replace("'", "''"))
+
+
+# -- the test module ``sphinx-spec tests`` writes -------------------------------------------
+
+#: what must not stand as written in a string literal of the module: control characters
+#: (a tab and a line break are kept), DEL and C1, the line and paragraph separators, the
+#: bidirectional overrides that make a line read other than it runs, lone surrogates
+NOT_LITERAL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+#: what a test function's name is made of: ASCII letters, digits and underscores
+NOT_NAME = re.compile(r"[^a-z0-9]+")
+#: the slug of a title in a test's name is cut to about this many characters
+NAME_WORDS = 48
+
+
+def docstring_text(text: str) -> str:
+    """*text* for a triple-quoted docstring: read back by Python as written.
+
+    Backslashes and quotes are escaped (a ``\"\"\"`` in a title cannot end the
+    literal), control characters and invisible reordering characters are
+    written as escapes.
+    """
+    text = text.replace("\\", "\\\\").replace('""', '"\\"')
+    return NOT_LITERAL.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
+def skeleton_name(full_id: str, title: str, taken: set[str]) -> str:
+    """``test_a3_card_declined``: a valid, unique function name from the id's local part and title.
+
+    Letters that are not ASCII are reduced to their base letter where they have one
+    (``é`` → ``e``); other characters separate words.
+    """
+    import unicodedata
+
+    local = full_id.split(".", 1)[-1]
+    plain = unicodedata.normalize("NFKD", f"{local} {title}").encode("ascii", "ignore").decode()
+    words = NOT_NAME.sub("_", plain.lower()).strip("_")
+    if len(words) > NAME_WORDS:  # cut at the last whole word
+        words = words[: NAME_WORDS + 1].rsplit("_", 1)[0] or words[:NAME_WORDS]
+    name = f"test_{words}" if words else "test_error_path"
+    unique, count = name, 1
+    while unique in taken:
+        count += 1
+        unique = f"{name}_{count}"
+    taken.add(unique)
+    return unique
+
+
+def docstring(lines: list[str], indent: str) -> str:
+    """A triple-quoted docstring of *lines* (each may hold line breaks), indented."""
+    body = "\n".join(docstring_text(line) for line in lines).replace("\n", f"\n{indent}")
+    body = "\n".join(line.rstrip() for line in body.split("\n"))
+    return f'{indent}"""{body}\n{indent}"""'
+
+
+def skeleton_module(spec_id: str, spec_title: str, errors: list[tuple[str, str, str, str]]) -> str:
+    """A pytest module with one failing test per error path ``(full id, condition, action,
+    feedback)``, each marked with its id (``@pytest.mark.spec``)."""
+    head = [
+        f"Tests for {spec_id}: {spec_title}",
+        "",
+        "Written by `sphinx-spec tests`: one test per error path no test verified yet. Each",
+        "fails until it is written; the marker names the error path it verifies.",
+    ]
+    parts = [docstring(head, ""), "", "import pytest", ""]
+    taken: set[str] = set()
+    for full_id, condition, action, feedback in errors:
+        lines = [f"{full_id}: {condition}", ""]
+        lines += [f"Condition: {condition}", f"System action: {action or '-'}"]
+        lines += [f"User feedback: {feedback or '-'}"]
+        name = skeleton_name(full_id, condition, taken)
+        message = repr(f"not written yet: {full_id} {condition}")
+        parts += [
+            "",
+            f"@pytest.mark.spec({json.dumps(full_id)})",
+            f"def {name}():",
+            docstring(lines, "    "),
+            f"    pytest.fail({message})",
+            "",
+        ]
+    return "\n".join(parts)

@@ -227,7 +227,7 @@ def test_command_lines_parse(example):
 
 def test_the_readme_shows_every_command():
     shown = {words[1] for e in of("console") for words in command_lines(e)}
-    assert shown == {"new", "check", "query", "approve", "review"}
+    assert shown == {"new", "check", "query", "approve", "review", "tests"}
 
 
 def layout() -> Example:
