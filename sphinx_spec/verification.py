@@ -243,6 +243,9 @@ class JUnitReader:
             raise ReportError(f"is not well-formed XML: {message}", error.lineno) from None
         except ReportError as error:
             raise ReportError(str(error), error.lineno or self.line) from None
+        except (LookupError, ValueError) as error:
+            # an encoding declaration Python has no codec for, or bytes its codec rejects
+            raise ReportError(f"cannot be decoded: {error}", self.line) from None
         if not self.roots:
             raise ReportError("holds no XML element")
         return self.cases
