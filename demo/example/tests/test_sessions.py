@@ -2,7 +2,7 @@
 
 import pytest
 
-from example.sessions import ACCESS_LIFETIME, Sessions, SessionRevoked
+from example.sessions import ACCESS_LIFETIME, SessionRevoked, Sessions
 
 
 @pytest.mark.spec("AUTH-002.A1")

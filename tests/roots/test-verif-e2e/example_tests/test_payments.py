@@ -1,7 +1,6 @@
 """The example's tests, each marked with the spec objects it verifies."""
 
 import pytest
-
 from example.payments import HardDecline, PaymentError, Payments, TransientError
 
 
