@@ -134,3 +134,42 @@ def test_without_reports_every_required_object_is_unverified(project, tmp_path):
         + ("REF-201.A1", "REF-201.A2")
     ]
     assert located(app, "ref") == []
+
+
+@pytest.mark.parametrize("builder", ["html", "text", "latex"])
+def test_hostile_reports_warn_and_the_build_goes_on(project, tmp_path, builder):
+    """Reports that cannot be read are spec.import warnings at their line; the good one counts."""
+    src = tmp_path / "src"
+    shutil.copytree(project, src)
+    reports = src / "reports"
+    (reports / "laughs.xml").write_bytes(
+        b'<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
+        b' <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">\n]>\n'
+        b"<testsuites>&lol2;</testsuites>\n"
+    )
+    (reports / "passwd.xml").write_bytes(
+        b'<?xml version="1.0"?>\n\n\n<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+        b"<testsuite><testcase name='&x; [PAY-101.A4]'/></testsuite>\n"
+    )
+    (reports / "page.xml").write_bytes(b"<html>\n<body>not a report</body>\n</html>\n")
+    (reports / "cut.xml").write_bytes(b"<testsuites>\n<testsuite>\n<testcase name='t [PAY-1")
+    with (src / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write('\nspec_test_reports = [\n    "reports/*.xml",\n    "ci/*.xml",\n]\n')
+    conf_lines = (src / "conf.py").read_text(encoding="utf-8").splitlines()
+    entry_line = conf_lines.index('    "ci/*.xml",') + 1
+    app = build(src, builder, builddir=tmp_path / "out")
+    assert located(app, "import") == [
+        "reports/cut.xml:3: test report is not well-formed XML: unclosed token",
+        "reports/laughs.xml:2: test report has a document type declaration; "
+        "a report must not declare one",
+        "reports/page.xml:1: test report is not a JUnit XML report: its root element is <html>",
+        "reports/passwd.xml:4: test report has a document type declaration; "
+        "a report must not declare one",
+        # warnings_of shows paths relative to the project
+        f"conf.py:{entry_line}: spec_test_reports entry 'ci/*.xml' names no report file "
+        "(looked for ci/*.xml)",
+    ]
+    index = app.env.spec_store.index
+    states = {obj.full_id: index.verification(obj) for obj in index.objects_of("PAY-101")}
+    assert states["PAY-101.A1"].state == "passed"  # from junit.xml, read in spite of the others
+    assert states["PAY-101.A4"].state == "skipped"  # not passed by the refused report
