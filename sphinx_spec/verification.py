@@ -301,6 +301,14 @@ def read_reports(
             if str(path) in files:
                 continue
             files.append(str(path))
+            if path.exists() and not path.is_file():
+                # a pipe would block the build, a device could stream forever
+                problems.append(
+                    ReportProblem(
+                        "test report is not a regular file (a pipe or device?)", f"{path}:1"
+                    )
+                )
+                continue
             try:
                 cases += read_junit(path)
             except ReportError as error:

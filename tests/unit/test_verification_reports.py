@@ -365,3 +365,33 @@ def test_damaged_reports_never_raise_and_every_problem_is_located(tmp_path, muta
         assert case.outcome in ("failed", "error", "passed", "skipped")
         assert case.ids and all(case.ids)
         assert case.location.startswith(f"{path}:")
+
+
+def test_a_pipe_or_device_is_refused_without_reading(tmp_path):
+    """A named pipe would block the build and /dev/zero would never end: neither is opened."""
+    os.mkfifo(tmp_path / "pipe.xml")
+    reports = read(tmp_path, "pipe.xml", "/dev/zero")
+    assert reports.cases == ()
+    assert [tuple(problem) for problem in reports.problems] == [
+        ("test report is not a regular file (a pipe or device?)", f"{tmp_path / 'pipe.xml'}:1"),
+        ("test report is not a regular file (a pipe or device?)", "/dev/zero:1"),
+    ]
+
+
+def test_a_report_that_cannot_be_opened(tmp_path, monkeypatch):
+    """chmod 000 does not stop root, so the refusal is made by the file system call itself."""
+    report = tmp_path / "report.xml"
+    report.write_bytes(VALID)
+    opened = Path.open
+
+    def refuse(path, *args, **kwargs):
+        if path == report:
+            raise PermissionError(13, "Permission denied", str(path))
+        return opened(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refuse)
+    reports = read(tmp_path, "report.xml")
+    assert reports.cases == ()
+    assert [tuple(problem) for problem in reports.problems] == [
+        ("test report cannot be read: Permission denied", f"{report}:1")
+    ]
