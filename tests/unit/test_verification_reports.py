@@ -348,6 +348,7 @@ def mutate(data: bytes, mutations) -> bytes:
 @settings(
     max_examples=300,
     derandomize=True,
+    database=None,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
