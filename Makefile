@@ -20,7 +20,7 @@ D3_DIST := $(MERMAID_PREFIX)/node_modules/d3/dist
 DEMO_MERMAID := demo/_static/mermaid
 PORT ?= 8000
 
-.PHONY: demo serve test system-deps npm mermaid demo-mermaid lint bench catalog clean
+.PHONY: demo demo-report serve test system-deps npm mermaid demo-mermaid lint bench catalog clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,13 @@ demo: $(BIN)/python demo-mermaid
 	$(BIN)/python -m pip install --quiet -e '.[demo]'
 	$(BIN)/sphinx-build -W -b html -d demo/_build/doctrees demo demo/_build/html
 	@echo "Built demo/_build/html; \`make serve\` shows it at http://127.0.0.1:$(PORT)/"
+
+# The demo's test report (demo/reports/junit.xml, checked in): the tests of demo/example/, whose
+# @pytest.mark.spec markers name the error paths and goals they verify. Run it after changing them.
+demo-report: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	cd demo && $(abspath $(BIN))/python -m pytest -p no:cacheprovider --rootdir=. \
+	    -o junit_family=xunit2 --junitxml=reports/junit.xml example/tests
 
 # Build the demo and serve it on this machine only (browsers run Mermaid from a server,
 # not from a file opened on disk); Ctrl-C stops it.

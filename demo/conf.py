@@ -30,6 +30,10 @@ spec_link_patterns = {r"\bINC-(\d+)\b": r"https://status.example.com/incidents/\
 # any other stale approval or suspect link still fails the -W build.
 spec_suppress = ["stale-approval PAY-001.carol", "suspect-link PAY-001 AUTH-002"]
 
+# What the demo's tests verify: `make demo-report` runs the tests of example/ (marked with
+# @pytest.mark.spec) and writes this JUnit XML report.
+spec_test_reports = ["reports/*.xml"]
+
 # Mermaid served with the site, so that diagrams draw without internet: `make demo`
 # copies the npm package's bundle into _static/mermaid/, as the README's "Mermaid
 # offline" recipe does. Without the bundle, pages load Mermaid from the CDN.

@@ -249,6 +249,9 @@ class JUnitReader:
             raise ReportError(f"is not well-formed XML: {message}", error.lineno) from None
         except ReportError as error:
             raise ReportError(str(error), error.lineno or self.line) from None
+        except (LookupError, ValueError) as error:
+            # an encoding declaration Python has no codec for, or bytes its codec rejects
+            raise ReportError(f"cannot be decoded: {error}", self.line) from None
         if not self.roots:
             raise ReportError("holds no XML element")
         return self.cases
@@ -304,6 +307,14 @@ def read_reports(
             if str(path) in files:
                 continue
             files.append(str(path))
+            if path.exists() and not path.is_file():
+                # a pipe would block the build, a device could stream forever
+                problems.append(
+                    ReportProblem(
+                        "test report is not a regular file (a pipe or device?)", f"{path}:1"
+                    )
+                )
+                continue
             try:
                 cases += read_junit(path)
             except ReportError as error:

@@ -41,3 +41,7 @@ def app(app, test_params):
 
     app.build = build_once
     return app
+
+
+#: the example projects' own tests (run by the tests that need their reports), never ours
+collect_ignore_glob = ["roots/*"]

@@ -1,0 +1,1 @@
+"""A tiny payment service: retries with one idempotency key, refunds."""
