@@ -29,7 +29,7 @@ from sphinx_spec.nodes import (
     spec_card_details,
     spec_xref,
 )
-from sphinx_spec.reviews import summary
+from sphinx_spec.reviews import ApproverState, summary
 from sphinx_spec.richtext import RICH_FIELD
 from sphinx_spec.store import store_of
 from sphinx_spec.views.catalog import stale_phrase, verification_cell
@@ -276,19 +276,17 @@ class RenderSpecCards(SphinxPostTransform):
             drop_tooltips(self.document)
 
     def mark_stale_approvals(self, index: ProjectIndex) -> None:
-        """A verdict on an earlier version says so where it is written, and what changed."""
-        spec = index.spec_of_doc.get(self.env.docname)
-        if spec is None:
-            return
-        stale = {
-            state.approval.anchor: state
-            for state in index.approver_states(spec.id)
-            if state.state == "stale" and state.approval and state.approval.docname == spec.docname
-        }
-        if not stale:
-            return
+        """A verdict on an earlier version says so where it is written, and what changed.
+
+        A document that holds others (single HTML, LaTeX) marks each one's approvals.
+        """
+        stale: dict[str, dict[str, ApproverState]] = {}
+        documents = documents_of(self.document, self.env.docname)
         for target in list(self.document.findall(nodes.target)):
-            found = next((stale[i] for i in target["ids"] if i in stale), None)
+            docname = documents[id(target)]
+            if docname not in stale:
+                stale[docname] = stale_approvals(index, docname)
+            found = next((stale[docname][i] for i in target["ids"] if i in stale[docname]), None)
             block = target.parent
             if found is None or not isinstance(block, nodes.Element):
                 continue
@@ -300,6 +298,18 @@ class RenderSpecCards(SphinxPostTransform):
             note += [*code_spans(summary(found.changed)), nodes.Text(".")]
             note["classes"].append("spec-approval-earlier")
             block.insert(block.index(title) + 1, note)
+
+
+def stale_approvals(index: ProjectIndex, docname: str) -> dict[str, ApproverState]:
+    """The stale approvals written in *docname*, by anchor."""
+    spec = index.spec_of_doc.get(docname)
+    if spec is None:
+        return {}
+    return {
+        state.approval.anchor: state
+        for state in index.approver_states(spec.id)
+        if state.state == "stale" and state.approval and state.approval.docname == docname
+    }
 
 
 class StripSpecClasses(SphinxPostTransform):

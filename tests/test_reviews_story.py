@@ -163,6 +163,12 @@ def test_approve_change_rebuild_reapprove_review(fmt, tmp_path, capsys):
         assert [text_of(b) for b in title.select(".spec-badge")] == ["approved", "stale"]
         earlier = text_of(block.select_one("p.spec-approval-earlier"))
         assert earlier == f"A verdict on an earlier version; since then {shown}."
+    # a page that holds every document says so too (single HTML; LaTeX builds the same tree)
+    single = build(src, "singlehtml", builddir=src.parent / "_single")
+    page = html(single, "index")
+    assert [text_of(p) for p in page.select("p.spec-approval-earlier")] == [
+        f"A verdict on an earlier version; since then {shown}."
+    ] * 2
     # client.* and portfolio.* were not read again, yet their pages say what changed
     assert card_row(html(changed, "client"), "Link reviews") == (f"PAY-001 needs review : {shown}")
     portfolio = html(changed, "portfolio")
