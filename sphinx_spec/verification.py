@@ -151,11 +151,13 @@ def ids_in_value(value: str) -> tuple[str, ...]:
 
 
 class ReportError(Exception):
-    """A report that cannot be read: the message and the line (0: none)."""
+    """A report that cannot be read: the message, the line (0: none), and the test cases
+    read completely before the problem (a report cut off while it was written keeps them)."""
 
-    def __init__(self, message: str, lineno: int = 0) -> None:
+    def __init__(self, message: str, lineno: int = 0, cases: Iterable[TestCase] = ()) -> None:
         super().__init__(message)
         self.lineno = lineno
+        self.cases = list(cases)
 
 
 class JUnitReader:
@@ -246,12 +248,14 @@ class JUnitReader:
             self.parser.Parse(b"", True)
         except expat.ExpatError as error:
             message = expat.ErrorString(error.code) if error.code else str(error)
-            raise ReportError(f"is not well-formed XML: {message}", error.lineno) from None
+            raise ReportError(
+                f"is not well-formed XML: {message}", error.lineno, self.cases
+            ) from None
         except ReportError as error:
-            raise ReportError(str(error), error.lineno or self.line) from None
+            raise ReportError(str(error), error.lineno or self.line, self.cases) from None
         except (LookupError, ValueError) as error:
             # an encoding declaration Python has no codec for, or bytes its codec rejects
-            raise ReportError(f"cannot be decoded: {error}", self.line) from None
+            raise ReportError(f"cannot be decoded: {error}", self.line, self.cases) from None
         if not self.roots:
             raise ReportError("holds no XML element")
         return self.cases
@@ -318,9 +322,13 @@ def read_reports(
             try:
                 cases += read_junit(path)
             except ReportError as error:
-                problems.append(
-                    ReportProblem(f"test report {error}", f"{path}:{max(error.lineno, 1)}")
-                )
+                kept = len(error.cases)
+                message = f"test report {error}"
+                if kept:
+                    cases += error.cases
+                    named = "test case" if kept == 1 else "test cases"
+                    message += f"; the {kept} {named} naming spec objects before it count"
+                problems.append(ReportProblem(message, f"{path}:{max(error.lineno, 1)}"))
             except OSError as error:
                 reason = error.strerror or type(error).__name__
                 problems.append(ReportProblem(f"test report cannot be read: {reason}", f"{path}:1"))

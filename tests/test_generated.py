@@ -169,7 +169,9 @@ VIEW_COMMON = {
     "columns": "columns", "sort": "sort",
 }  # fmt: skip
 VIEW_GRAMMAR = {
-    name: {**VIEW_COMMON, **{"error-paths": {"flow": "ids"}, "spec-concessions": {"kind": "kinds"},
+    name: {**VIEW_COMMON, **{"error-paths": {"flow": "ids", "state": "verification_states"},
+                             "spec-goals": {"state": "verification_states"},
+                             "spec-concessions": {"kind": "kinds"},
                              "spec-approvals": {"approver": "owners", "state": "approval_states"},
                              "spec-verification": {"state": "verification_states"}}
            .get(name, {})}

@@ -125,15 +125,35 @@ def test_verified_column_can_be_chosen_and_sorted(app):
     block = view(html(app, "portfolio"), "Errors by state")
     headers = [text_of(th) for th in block.select("thead th")]
     assert headers == ["#", "Verified"]
-    # sorted by the state's word; ties keep the default order
-    assert [r["Verified"].split()[0] for r in rows(block)] == [
-        "error",
-        "failed",
-        "passed",
-        "untested",
+    # sorted by state, what needs attention first (not by the state's word, which a
+    # translation changes); ties keep the default order
+    assert [(r["#"], r["Verified"].split()[0]) for r in rows(block)] == [
+        ("A2", "failed"),
+        ("A1", "error"),
+        ("A3", "untested"),
+        ("A1", "passed"),
     ]
     myst = view(html(app, "portfolio_md"), "MyST error paths")
     assert rows(myst) == [{"#": "A1", "Verified": f"error {QUEUE}"}]
+
+
+@pytest.mark.sphinx("html", testroot="verif-views-basic")
+@pytest.mark.test_params(shared_result="verif-views-html")
+def test_error_paths_and_goals_filter_by_state(app):
+    app.build()
+    page = html(app, "portfolio")
+    assert rows(view(page, "Error paths by state")) == [
+        {"Spec": "LED-1", "#": "A1", "Verified": f"error {QUEUE}"},
+        {"Spec": "PAY-1", "#": "A3", "Verified": "untested"},
+    ]
+    goals = view(page, "Goals not passing")
+    assert [(r["Goal"], r["Verified"]) for r in rows(goals)] == [
+        ("Durable entries", "untested"),
+        ("Safe retries", "skipped (1 test)"),
+    ]
+    # nothing verifies a non-goal: a view filtered by state lists none
+    assert "Retry card declines" in text_of(view(page, "Goals"))
+    assert "Retry card declines" not in text_of(goals)
 
 
 # -- the spec-verification view ----------------------------------------------------------------

@@ -136,8 +136,17 @@ def cell_text(cell: object) -> str:
     return ", ".join(cell_text(part) for part in cell) if isinstance(cell, tuple) else str(cell)
 
 
+#: how ``:sort: verified`` orders states: what needs attention first
+STATE_ORDER = ("failed", "error", "untested", "skipped", "passed")
+
+
 def sort_key(cell: Cell) -> tuple[int, int, str] | None:
-    """Numbers by value, then text by its letters; ``None`` for an empty cell (sorted last)."""
+    """Numbers by value, then text by its letters; ``None`` for an empty cell (sorted last).
+
+    A verification state sorts by :data:`STATE_ORDER`, in every language.
+    """
+    if isinstance(cell, Verification):
+        return (0, STATE_ORDER.index(cell.state), "")
     text = cell_text(cell).strip()
     if not text:
         return None
@@ -283,6 +292,14 @@ def verification_cell(found: Verified | None) -> Verification | Text:
     return Verification(
         verification_word(found.state), found.state, tests, verification_note(found)
     )
+
+
+def wants_state(index: ProjectIndex, obj: SpecObject, query: ViewQuery) -> bool:
+    """Whether *obj* passes ``:state:`` (its verification state; no filter passes)."""
+    if not query.states:
+        return True
+    found = index.verification(obj)
+    return wants(query.states, found.state if found is not None else "untested")
 
 
 def shown_query(index: ProjectIndex, query: ViewQuery) -> ViewQuery:
@@ -477,6 +494,10 @@ class GoalsView(View):
         Column("spec", _("Spec"), 10),
         Column("verified", _("Verified"), 14),
     )
+    state_values = VERIFICATION_STATES
+
+    def keeps(self, obj: SpecObject, query: ViewQuery, index: ProjectIndex) -> bool:
+        return wants_state(index, obj, query)
 
     def row(self, index: ProjectIndex, spec: Spec, obj: SpecObject) -> Row:
         assert isinstance(obj, Goal)
@@ -495,6 +516,7 @@ class GoalsView(View):
             (object_link(obj), spec_link(spec))
             for spec in self.specs(index, query)
             for obj in index.objects_of(spec.id, NonGoal.kind)
+            if not query.states  # nothing verifies a non-goal
         )
         return ViewResult(goals.sections, listed_title=_("Non-goals"), listed=non_goals)
 
@@ -512,8 +534,11 @@ class ErrorPathsView(View):
         Column("spec", _("Spec"), 10),
         Column("verified", _("Verified"), 14),
     )
+    state_values = VERIFICATION_STATES
 
     def keeps(self, obj: SpecObject, query: ViewQuery, index: ProjectIndex) -> bool:
+        if not wants_state(index, obj, query):
+            return False
         if not query.flows:
             return True
         assert isinstance(obj, ErrorPath)

@@ -190,7 +190,8 @@ def view_directive(view: View, *extra_options: str) -> type[ViewDirective]:
 
 
 EXTRA_OPTIONS = {
-    "error-paths": ("flow",),
+    "error-paths": ("flow", "state"),
+    "spec-goals": ("state",),
     "spec-concessions": ("kind",),
     "spec-approvals": ("approver", "state"),
     "spec-verification": ("state",),

@@ -194,6 +194,25 @@ def test_hostile_report_is_refused_at_its_line(tmp_path, name):
     ]
 
 
+def test_a_report_cut_off_while_written_keeps_the_cases_before_the_cut(tmp_path):
+    """A CI job killed while pytest wrote its report: the complete test cases still count,
+    and the warning says how many."""
+    cut = VALID.index(b"<testcase", VALID.index(b"test_key"))  # inside the third case
+    (tmp_path / "cut.xml").write_bytes(VALID[: cut + 20])
+    reports = read(tmp_path, "cut.xml")
+    assert triples(reports) == [
+        ("tests.test_pay.test_retry", "passed", ("PAY-001.A1",), 4),
+        ("tests.test_pay.test_key [PAY-001.A2]", "failed", ("PAY-001.A2",), 7),
+    ]
+    assert [tuple(problem) for problem in reports.problems] == [
+        (
+            "test report is not well-formed XML: unclosed token; "
+            "the 2 test cases naming spec objects before it count",
+            f"{tmp_path / 'cut.xml'}:10",
+        )
+    ]
+
+
 def test_external_entity_never_reads_the_file(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("SECRET-1.leaked", encoding="utf-8")
