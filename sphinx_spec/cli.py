@@ -27,11 +27,12 @@ from sphinx_spec.model import (
     ALL_KINDS,
     APPROVAL_STATES,
     APPROVAL_VERDICTS,
+    ErrorPath,
     is_valid_id,
     split_list,
 )
-from sphinx_spec.templates import render
-from sphinx_spec.verification import VERIFICATION_STATES
+from sphinx_spec.templates import render, skeleton_module
+from sphinx_spec.verification import TRACKED_KINDS, VERIFICATION_STATES
 
 #: ``--help``'s text: the docstring's, as plain text
 DESCRIPTION = (
@@ -654,9 +655,6 @@ def cmd_tests(args: argparse.Namespace) -> int:
 
 def write_tests(args: argparse.Namespace) -> int:
     """Write a pytest module with a failing, marked test per untested error path of a spec."""
-    from sphinx_spec.model import ErrorPath
-    from sphinx_spec.templates import skeleton_module
-
     out = Path(args.out)
     if out.exists() or out.is_symlink():
         raise Refused(f"{out} exists; not overwriting it")
@@ -746,8 +744,6 @@ def state_of(record: dict[str, Any]) -> str:
 
     An error path or goal of a file written before states were exported is ``untested``.
     """
-    from sphinx_spec.verification import TRACKED_KINDS
-
     written = record.get("verification")
     if record.get("kind") == "spec":
         return ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
+import unicodedata
 
 from docutils.parsers.rst.states import Body
 from docutils.utils import column_width
@@ -302,8 +303,6 @@ def skeleton_name(full_id: str, title: str, taken: set[str]) -> str:
     Letters that are not ASCII are reduced to their base letter where they have one
     (``é`` → ``e``); other characters separate words.
     """
-    import unicodedata
-
     local = full_id.split(".", 1)[-1]
     plain = unicodedata.normalize("NFKD", f"{local} {title}").encode("ascii", "ignore").decode()
     words = NOT_NAME.sub("_", plain.lower()).strip("_")

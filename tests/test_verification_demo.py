@@ -10,7 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import build, warnings_of
+from helpers import build, html, text_of, warnings_of
+from test_views_incremental import rows
 from verification_runs import run_pytest
 
 from sphinx_spec.verification import read_reports
@@ -86,3 +87,61 @@ def test_the_demo_shows_tested_and_untested_objects(demo):
         "AUTH-002.A1": "passed",
         "AUTH-002.A2": "untested",
     }
+
+
+def test_the_demo_cards_show_verification_in_every_builder(demo):
+    outdir = Path(demo.outdir)
+    if demo.builder.name == "html":
+        card = html(demo, "specs/payment-retries").select_one("div.spec-card")
+        labels = [text_of(dt).rstrip(" :") for dt in card.find_all("dt")]
+        shown = text_of(card.find_all("dd")[labels.index("Verification")])
+    elif demo.builder.name == "text":
+        text = (outdir / "specs" / "payment-retries.txt").read_text(encoding="utf-8")
+        shown = " ".join(text.split("Verification:", 1)[1].split("\n\n", 1)[0].split())
+    else:
+        tex = next(outdir.glob("*.tex")).read_text(encoding="utf-8")
+        shown = tex.split("Verification", 1)[1].split("error paths", 1)[1]
+        shown = "error paths" + shown.split("\n\n", 1)[0].replace("\n", " ")
+        shown = " ".join(shown.split())
+    assert shown.startswith("error paths verified 3 of 5; goals verified 1 of 2")
+
+
+def test_the_demo_portfolio_shows_verification(tmp_path):
+    shutil.copytree(DEMO, tmp_path / "src", ignore=shutil.ignore_patterns("_build", "__pycache__"))
+    demo = build(tmp_path / "src", "html")
+    section = html(demo, "portfolio").select_one("section#verification")
+    summary, untested = section.select("div.spec-view-block")
+    assert rows(summary) == [
+        {
+            "Spec": "AUTH-002",
+            "Status": "implemented",
+            "Error paths verified": "1 of 2",
+            "Goals verified": "1 of 2",
+            "Failing": "",
+            "Failing tests": "",
+            "Untested": "2",
+        },
+        {
+            "Spec": "PAY-000",
+            "Status": "superseded",
+            "Error paths verified": "",
+            "Goals verified": "",
+            "Failing": "",
+            "Failing tests": "",
+            "Untested": "0",
+        },
+        {
+            "Spec": "PAY-001",
+            "Status": "accepted",
+            "Error paths verified": "3 of 5",
+            "Goals verified": "1 of 2",
+            "Failing": "",
+            "Failing tests": "",
+            "Untested": "3",
+        },
+    ]
+    assert [(r["Spec"], r["#"]) for r in rows(untested)] == [
+        ("AUTH-002", "A2"),
+        ("PAY-001", "A4"),
+        ("PAY-001", "A5"),
+    ]
