@@ -2,8 +2,8 @@
 
 A copy of ``tests/roots/test-scenarios`` goes through a chain of edits (add,
 remove, rename and move documents; move a spec and an object; change a term,
-a glossary entry, a status, an included file, the imported ``spec.json`` and
-``conf.py``; duplicate ids appearing and disappearing). After each edit the
+a glossary entry, a status, an included file, the imported ``spec.json``, the
+test report and ``conf.py``; duplicate ids appearing and disappearing). After each edit the
 project is built on its own tree, incrementally, and a copy of the same
 sources is built fresh. Every page's content, ``objects.inv``, ``spec.json``
 and the project-wide warnings must be the same. The chain runs once with
@@ -132,6 +132,26 @@ def restore_imported(src: Path) -> None:
     shutil.copy(ROOT / "imported" / "spec.json", imported(src))
 
 
+def report(src: Path) -> Path:
+    return src / "reports" / "junit.xml"
+
+
+def fail_a_test(src: Path) -> None:
+    replace(report(src), 'name="test_declined_card [ALPHA-1.A1]"/>', 'name="test_declined_card '
+            '[ALPHA-1.A1]"><failure message="declined twice"/></testcase>')  # fmt: skip
+
+
+def name_an_unknown_id(src: Path) -> None:
+    replace(
+        report(src), 'value="ALPHA-1.fewer-failures"', 'value="ALPHA-1.fewer-failures, ALPHA-1.A9"'
+    )
+
+
+def restore_report(src: Path) -> None:
+    report(src).parent.mkdir(exist_ok=True)
+    shutil.copy(ROOT / "reports" / "junit.xml", report(src))
+
+
 def move_queue_to_delta(src: Path) -> None:
     replace(src / "beta.rst", QUEUE, "")
     append(src / "delta.rst", QUEUE)
@@ -163,6 +183,10 @@ SCENARIOS: list[tuple[str, Callable[[Path], None]]] = [
     ("imported spec takes a local id", import_a_local_id),
     ("imported spec.json broken", break_imported),
     ("imported spec.json restored", restore_imported),
+    ("test report: a test now fails", fail_a_test),
+    ("test report: a test names an unknown id", name_an_unknown_id),
+    ("test report removed", lambda s: shutil.rmtree(s / "reports")),
+    ("test report restored", restore_report),
     ("spec document moved", lambda s: move_document(s, "gamma.md", "specs/gamma.md")),
     ("object moved to another spec", move_queue_to_delta),
     (
@@ -272,3 +296,24 @@ def test_incremental_spec_json_equals_fresh(chain, scenario):
 def test_incremental_project_warnings_equal_fresh(chain, scenario):
     incremental, fresh = chain[scenario]
     assert incremental.findings == fresh.findings
+
+
+def test_the_report_edits_reach_the_pages(chain):
+    """The chain's report edits are seen at all: the states change on the portfolio."""
+
+    def verification(scenario: str) -> list[str]:
+        body = BeautifulSoup(chain[scenario][0].pages["portfolio.html"], "html.parser")
+        return [" ".join(b.get_text().split()) for b in body.select(".spec-verification-failed")]
+
+    assert verification("imported spec.json restored") == []
+    assert verification("test report: a test now fails") != []
+    unknown = chain["test report: a test names an unknown id"][0].findings
+    assert [(f[0], f[1], f[2].rsplit("/", 2)[-2:]) for f in unknown if "A9" in f[1]] == [
+        (
+            "ref",
+            "test 'tests.test_alpha.test_fewer_failures' names 'ALPHA-1.A9', which is no spec "
+            "object",
+            ["reports", "junit.xml:5"],
+        )
+    ]
+    assert verification("test report removed") == []
