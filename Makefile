@@ -35,7 +35,7 @@ demo: $(BIN)/python demo-mermaid
 # The demo's test report (demo/reports/junit.xml, checked in): the tests of demo/example/, whose
 # @pytest.mark.spec markers name the error paths and goals they verify. Run it after changing them.
 demo-report: $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e . pytest
 	cd demo && $(abspath $(BIN))/python -m pytest -p no:cacheprovider --rootdir=. \
 	    -o junit_family=xunit2 --junitxml=reports/junit.xml example/tests
 
