@@ -246,28 +246,28 @@ def known_kinds(app: Sphinx, names: list[str]) -> list[str]:
     """The kind names ``spec_require_verification`` means; unknown ones warn at conf.py."""
     by_name = {kind.name: kind.name for kind in KINDS_BY_DIRECTIVE.values()}
     by_name |= {directive: kind.name for directive, kind in KINDS_BY_DIRECTIVE.items()}
-    unknown = [name for name in names if name not in by_name]
-    if unknown:
-        warn(
-            f"spec_require_verification names unknown object kinds: {', '.join(unknown)} "
-            f"(known: {', '.join(KINDS_BY_DIRECTIVE)})",
-            "option",
-            config_location(app, "spec_require_verification"),
-        )
-    return list(dict.fromkeys(by_name[name] for name in names if name in by_name))
+    return known_names(app, "spec_require_verification", names, by_name, "object kinds")
 
 
 def known_directives(app: Sphinx, required: list[str]) -> list[str]:
     """The known directive names of ``spec_required``; unknown ones warn at conf.py."""
-    unknown = [name for name in required if name not in KINDS_BY_DIRECTIVE]
+    known = {name: name for name in KINDS_BY_DIRECTIVE}
+    return known_names(app, "spec_required", required, known, "directives")
+
+
+def known_names(
+    app: Sphinx, setting: str, names: list[str], known: dict[str, str], what: str
+) -> list[str]:
+    """What each known entry of *setting* means, each once; unknown entries warn at conf.py."""
+    unknown = [name for name in names if name not in known]
     if unknown:
         warn(
-            f"spec_required names unknown directives: {', '.join(unknown)} "
+            f"{setting} names unknown {what}: {', '.join(unknown)} "
             f"(known: {', '.join(KINDS_BY_DIRECTIVE)})",
             "option",
-            config_location(app, "spec_required"),
+            config_location(app, setting),
         )
-    return [name for name in required if name in KINDS_BY_DIRECTIVE]
+    return list(dict.fromkeys(known[name] for name in names if name in known))
 
 
 FIELD_KEYS = {"name", "directives", "type", "label"}

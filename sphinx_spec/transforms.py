@@ -7,8 +7,8 @@ it knows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 from docutils import nodes
 from sphinx import addnodes
@@ -37,6 +37,9 @@ from sphinx_spec.views.query import Verification
 from sphinx_spec.views.render import drop_tooltips, verification_nodes
 
 _ = get_translation("sphinx_spec")
+
+#: what :meth:`RenderSpecCards.marked_blocks` finds for a block
+Marked = TypeVar("Marked")
 
 
 def spec_links(ids: list[str] | tuple[str, ...], docname: str) -> nodes.inline | None:
@@ -255,20 +258,11 @@ class RenderSpecCards(SphinxPostTransform):
         if not index.verifying:
             return
         store = store_of(self.env)
-        states: dict[str, dict[str, Verification]] = {}
-        documents = documents_of(self.document, self.env.docname)
-        for target in list(self.document.findall(nodes.target)):
-            docname = documents[id(target)]
-            if docname not in states:
-                states[docname] = verification_states(index, store.objects.get(docname, ()))
-            shown = states[docname]
-            found = next((shown.pop(i) for i in target["ids"] if i in shown), None)
-            block = target.parent
-            if found is None or not isinstance(block, nodes.Element):
-                continue
-            title = next(iter(block.findall(nodes.paragraph)), None)
-            if title is None:
-                continue
+
+        def states(docname: str) -> dict[str, Verification]:
+            return verification_states(index, store.objects.get(docname, ()))
+
+        for found, _block, title in self.marked_blocks(states):
             marker = nodes.inline("", "", classes=["spec-verification"])
             marker += verification_nodes(found)
             title += [nodes.Text(" "), marker]
@@ -276,28 +270,34 @@ class RenderSpecCards(SphinxPostTransform):
             drop_tooltips(self.document)
 
     def mark_stale_approvals(self, index: ProjectIndex) -> None:
-        """A verdict on an earlier version says so where it is written, and what changed.
-
-        A document that holds others (single HTML, LaTeX) marks each one's approvals.
-        """
-        stale: dict[str, dict[str, ApproverState]] = {}
-        documents = documents_of(self.document, self.env.docname)
-        for target in list(self.document.findall(nodes.target)):
-            docname = documents[id(target)]
-            if docname not in stale:
-                stale[docname] = stale_approvals(index, docname)
-            found = next((stale[docname][i] for i in target["ids"] if i in stale[docname]), None)
-            block = target.parent
-            if found is None or not isinstance(block, nodes.Element):
-                continue
-            title = next(iter(block.findall(nodes.paragraph)), None)
-            if title is None:
-                continue
+        """A verdict on an earlier version says so where it is written, and what changed."""
+        for found, block, title in self.marked_blocks(lambda doc: stale_approvals(index, doc)):
             title += [nodes.Text(" "), state_badge("stale")]
             note = nodes.paragraph("", str(_("A verdict on an earlier version; since then ")))
             note += [*code_spans(summary(found.changed)), nodes.Text(".")]
             note["classes"].append("spec-approval-earlier")
             block.insert(block.index(title) + 1, note)
+
+    def marked_blocks(
+        self, lookup: Callable[[str], dict[str, Marked]]
+    ) -> Iterator[tuple[Marked, nodes.Element, nodes.paragraph]]:
+        """Each object block whose anchor *lookup* knows, once: what it knows, the block and
+        its title. *lookup* is asked per document: a page that holds others (single HTML,
+        LaTeX) asks for each one's objects."""
+        known: dict[str, dict[str, Marked]] = {}
+        documents = documents_of(self.document, self.env.docname)
+        for target in list(self.document.findall(nodes.target)):
+            docname = documents[id(target)]
+            if docname not in known:
+                known[docname] = dict(lookup(docname))
+            shown = known[docname]
+            found = next((shown.pop(i) for i in target["ids"] if i in shown), None)
+            block = target.parent
+            if found is None or not isinstance(block, nodes.Element):
+                continue
+            title = next(iter(block.findall(nodes.paragraph)), None)
+            if title is not None:
+                yield found, block, title
 
 
 def stale_approvals(index: ProjectIndex, docname: str) -> dict[str, ApproverState]:
