@@ -219,8 +219,8 @@ def test_exported_links_are_read_back(tmp_path):
     shutil.copytree(ROOT, src)
     app = build(src, "html")
     content = parse((Path(app.outdir) / "spec.json").read_bytes())
-    specs, _objects = records(content, {"docname": "", "lineno": 1}, lambda url: url)
-    read = {spec.id: spec.links for spec in specs}
+    imported = records(content, {"docname": "", "lineno": 1}, lambda url: url)
+    read = {spec.id: spec.links for spec in imported.specs}
     assert read["KEP-2000"][:2] == (
         SpecLink("Design doc, v2", "https://docs.example.com/design"),
         SpecLink("", "KEP-1000"),

@@ -163,7 +163,8 @@ def test_demo_latex_every_internal_link_has_a_label(demo_pdf):
 def header_of(obj: dict, stale: frozenset[str] = frozenset()) -> tuple[str, str]:
     """How an object's header line starts (label and id), and the title that follows.
 
-    *stale* holds the full ids of the approvals given on an earlier version.
+    *stale* holds the full ids of the approvals given on an earlier version. An object
+    with a verification state shows it after the title, with its tests.
     """
     label = CONCESSION_LABELS.get(obj.get("category", ""), KINDS[obj["kind"]].label)
     # an approach not taken says so after its title
@@ -172,6 +173,15 @@ def header_of(obj: dict, stale: frozenset[str] = frozenset()) -> tuple[str, str]
     if obj["kind"] == "approval":  # its verdict, and whether it is for an earlier version
         title += " " + obj["verdict"].replace("-", " ")
         title += " stale" if obj["full_id"] in stale else ""
+    found = obj.get("verification")  # the demo lists a test report: the state follows
+    if found is not None:
+        title += f" {found['state']}"
+        names = list(dict.fromkeys(test["name"] for test in found["tests"]))
+        failing = [t["name"] for t in found["tests"] if t["outcome"] in ("failed", "error")]
+        if failing:
+            title += " " + ", ".join(dict.fromkeys(failing))
+        elif names:
+            title += f" ({len(names)} test{'s' if len(names) != 1 else ''})"
     return f"{label} {obj['local_id']} ", title
 
 
