@@ -363,9 +363,10 @@ class RenderViews(SphinxPostTransform):
         placeholders = list(self.document.findall(spec_view))
         ids = IdAllocator(self.document) if placeholders else None
         for number, placeholder in enumerate(placeholders):
-            query: ViewQuery = shown_query(index, placeholder["query"])
+            written: ViewQuery = placeholder["query"]
+            result = view_result(index, written)  # the one the freshness digest computed
+            query = shown_query(index, written)  # its columns, as the result shows them
             view = VIEWS[query.view]
-            result = view_result(index, query)
             layout, reason = table_layout(builder, enclosing_tables(placeholder))
             if reason and any(section.rows for section in result.sections):
                 warn(f"{query.view}: {reason}; the view is shown as a list", "view", query.location)
