@@ -89,7 +89,8 @@ SPECS ?= 1000
 REPEAT ?= 3
 bench: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
-	$(BIN)/python benchmarks/bench.py --specs $(SPECS) --repeat $(REPEAT) \
+	$(BIN)/python benchmarks/bench.py --specs $(SPECS) --repeat $(REPEAT) --profile \
+	    $(if $(wildcard .tox/needs/bin/python),--needs-python .tox/needs/bin/python) \
 	    --json benchmarks/results/$(SPECS)-specs.json
 
 lint: $(BIN)/python

@@ -1,36 +1,79 @@
-"""Build time of sphinx-spec against plain Sphinx with the same content as hand-written tables.
+"""Build time and memory of sphinx-spec against plain Sphinx and sphinx-needs, at N specs.
 
-Generates two projects of N specs each (default 1,000) and builds both in the
-same run, alternating, with the same Python and Sphinx:
+Generates projects of N specs each (default 1,000; ``make bench SPECS=10000``)
+with the corpus of issue #15 and builds them in the same run, alternating the
+order of the kinds from one run to the next, with the same Python and Sphinx:
 
-- ``spec``: every spec written with sphinx-spec directives (a spec with
-  goals, a non-goal, approaches, a flow, error paths, concessions, open
-  questions and terms), and a portfolio page with every view;
-- ``plain``: the same text as plain reStructuredText — field lists, labels,
-  numbered lists, a glossary — and a portfolio page whose tables are written
-  by hand as ``list-table`` with ``:ref:`` links, row for row what the views
-  render.
+- every spec has 2 goals, a non-goal, 5 approaches, a flow of 6 steps, 5
+  error paths (on steps 1 to 5), 2 concessions, 3 open questions and 5 terms;
+- nested toctrees: ``index`` lists the view pages and ``specs/group-NN``
+  pages, each of which lists 50 specs, so no page holds a 1,000-entry toctree;
+- view pages over the whole project: ``tradeoffs`` (the trade-off view),
+  ``questions`` (the open-question view), ``glossary`` (the glossary view),
+  and ``portfolio`` with the other views (spec index, goals, error paths,
+  concessions).
 
-It times a full build (``-E``), a full parallel build (``-j 2``) and an
-incremental build after one spec changes (in ``plain``, the author must also
-edit the portfolio tables; in ``spec`` the views follow), and prints the
-median time of each and the median of the runs' ratios spec / plain (each
-run builds both projects back to back). ``--json FILE`` also writes them.
+The kinds of project:
 
-    python benchmarks/bench.py --specs 1000 --repeat 3
+- ``spec``: every spec written with sphinx-spec directives, the view pages
+  with view directives;
+- ``plain``: the same text as plain reStructuredText (field lists, labels,
+  numbered lists, a glossary) and, on the same pages, hand-written
+  ``list-table``s with ``:ref:`` links, row for row what the views render;
+- ``needs``: the same content as sphinx-needs needs (one need type per kind
+  of object, fields through ``needs_fields``, every object ``links`` to its
+  spec) and the view pages as ``needtable``s with the same columns as far as
+  sphinx-needs has them (one table of all open questions, not one per spec).
+  It is built by an interpreter with sphinx-needs: this one if it imports
+  ``sphinx_needs``, else ``--needs-python``; with neither, it is left out
+  and the report says so.
+
+The scenarios, each on a fresh copy of the generated project:
+
+- ``full``: ``sphinx-build -E`` (``-j 1``);
+- ``full -j 2``: the same with ``-j 2`` (spec and plain);
+- ``edit``: a build, then one approach of the middle spec renamed, then the
+  timed incremental build. Plain has two baselines: ``plain (stale)`` edits
+  the spec's page only and leaves its tables stale (the floor);
+  ``plain (updated)`` also edits the row of the hand-written trade-off table
+  (what the same result costs by hand). ``needs`` edits the spec's page;
+- ``no change``: a build, then the timed second build with nothing changed;
+  the files under the output directory (``spec.json`` included) that the
+  second build wrote are listed (by mtime and content hash), and counted
+  apart from those Sphinx's HTML builder itself writes on every build
+  (``genindex.html``, ``search.html``, ``searchindex.js``, ``objects.inv``,
+  ``.buildinfo``, ``_static/``): the goal counts only the others.
+
+Every build's peak memory is the ``ru_maxrss`` of its process. The report
+gives medians, min and max, the median of the per-run ratios against plain
+(stale), for the edit also against plain (updated), the ``-j 2`` speed-up,
+ms per spec, and every goal of the issue as PASS or FAIL (a report: the
+exit status does not depend on it). ``--json FILE`` writes it all;
+``--profile`` also profiles the spec project's edit and no-change builds
+and writes a summary next to the JSON (``<N>-specs-profile.txt``).
+
+    python benchmarks/bench.py --specs 1000 --repeat 3 --profile \\
+        --json benchmarks/results/1000-specs.json
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import io
 import json
+import os
 import platform
+import pstats
+import re
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import sphinx
@@ -38,8 +81,10 @@ import sphinx
 STATUSES = ("draft", "review", "accepted", "implemented")
 APPROACH_STATUSES = ("chosen", "proposed", "rejected")
 KINDS = ("risk", "debt", "limitation")
+GROUP = 50  # specs per group page of the nested toctree
+HERE = Path(__file__).resolve().parent
 
-# -- the content, shared by both projects ------------------------------------------------------
+# -- the content, shared by every project ------------------------------------------------------
 
 
 def spec_id(n: int) -> str:
@@ -50,6 +95,7 @@ def content(n: int) -> dict:
     """Everything one spec says, as plain values."""
     sid = spec_id(n)
     return {
+        "n": n,
         "id": sid,
         "title": f"Service {n} redesign",
         "status": STATUSES[n % len(STATUSES)],
@@ -70,7 +116,7 @@ def content(n: int) -> dict:
                 f"Costs {a} extra nodes",
                 APPROACH_STATUSES[(n + a) % len(APPROACH_STATUSES)],
             )
-            for a in (1, 2, 3)
+            for a in range(1, 6)
         ],
         "flow": (
             "f1",
@@ -78,19 +124,21 @@ def content(n: int) -> dict:
             [
                 f"Client calls service {n}.",
                 "Service validates the request.",
+                "Service checks the quota.",
                 "Service reads the store.",
+                "Service writes the audit log.",
                 "Service answers.",
             ],
         ),  # fmt: skip
         "errors": [
             (
                 f"e{e}",
-                f"Step {e + 1} fails in service {n}",
-                e + 1,
+                f"Step {e} fails in service {n}",
+                e,
                 f"Service {n} retries once",
                 "Client sees a 503",
             )  # fmt: skip
-            for e in (1, 2)
+            for e in range(1, 6)
         ],
         "concessions": [
             (
@@ -111,10 +159,11 @@ def content(n: int) -> dict:
                 "open" if (n + q) % 2 else "answered",
                 "" if (n + q) % 2 else "Settled in review",
             )  # fmt: skip
-            for q in (1, 2)
+            for q in (1, 2, 3)
         ],
         "terms": [
-            (f"t{t}", f"Term {n}-{t}", f"Meaning {t} of a word in service {n}.") for t in (1, 2)
+            (f"t{t}", f"Term {n}-{t}", f"Meaning {t} of a word in service {n}.")
+            for t in range(1, 6)
         ],
     }
 
@@ -155,24 +204,23 @@ def spec_document(c: dict) -> str:
     return "\n".join(lines)
 
 
-SPEC_PORTFOLIO = """\
+SPEC_PAGES = {
+    "portfolio": """\
 Portfolio
 =========
 
 .. spec-index:: All specs
 
-.. spec-tradeoffs:: Trade-offs
-
 .. spec-goals:: Goals
 
 .. error-paths:: Error paths
 
-.. open-questions:: Open questions
-
 .. spec-concessions:: Concessions
-
-.. spec-glossary:: Glossary
-"""
+""",
+    "tradeoffs": "Trade-offs\n==========\n\n.. spec-tradeoffs:: Trade-offs\n",
+    "questions": "Open questions\n==============\n\n.. open-questions:: Open questions\n",
+    "glossary": "Glossary\n========\n\n.. spec-glossary:: Glossary\n",
+}
 
 
 # -- the plain project: the same content, tables by hand ---------------------------------------
@@ -229,10 +277,11 @@ def list_table(title: str, header: list[str], rows: Iterator[list[str]]) -> list
     return [*lines, ""]
 
 
-def plain_portfolio(all_content: list[dict]) -> str:
+def plain_pages(all_content: list[dict]) -> dict[str, str]:
+    """The view pages, their tables written by hand: row for row what the views render."""
     specs = sorted(all_content, key=lambda c: c["id"])
-    lines = ["Portfolio", "=========", ""]
-    lines += list_table(
+    portfolio = ["Portfolio", "=========", ""]
+    portfolio += list_table(
         "All specs",
         ["ID", "Title", "Status", "Owners", "Tags", "Open questions", "Blocking", "Updated"],
         (
@@ -249,16 +298,7 @@ def plain_portfolio(all_content: list[dict]) -> str:
             for c in specs
         ),
     )
-    lines += list_table(
-        "Trade-offs",
-        ["Approach", "Decision", "Rationale", "Impact", "Status", "Spec"],
-        (
-            [ref(a[1], label(c, a[0])), a[2], a[3], a[4], a[5], ref(c["id"], label(c))]
-            for c in specs
-            for a in c["approaches"]
-        ),
-    )
-    lines += list_table(
+    portfolio += list_table(
         "Goals",
         ["Goal", "Metric", "Baseline", "Target", "Spec"],
         (
@@ -267,12 +307,12 @@ def plain_portfolio(all_content: list[dict]) -> str:
             for g in c["goals"]
         ),
     )
-    lines += [".. rubric:: Non-goals", ""]
-    lines += [
+    portfolio += [".. rubric:: Non-goals", ""]
+    portfolio += [
         f"- {ref(c['non_goal'][1], label(c, c['non_goal'][0]))} ({ref(c['id'], label(c))})"
         for c in specs
     ] + [""]
-    lines += list_table(
+    portfolio += list_table(
         "Error paths",
         ["#", "Condition", "System action", "User feedback", "Flow / step", "Spec"],
         (
@@ -288,14 +328,7 @@ def plain_portfolio(all_content: list[dict]) -> str:
             for e in c["errors"]
         ),
     )
-    lines += [".. rubric:: Open questions", ""]
-    for c in specs:
-        lines += list_table(
-            ref(f"{c['id']}: {c['title']}", label(c)),
-            ["Question", "Status", "Owner", "Due", "Blocking", "Answer"],
-            ([ref(q[1], label(c, q[0])), q[3], q[2], "", "", q[4]] for q in c["questions"]),
-        )
-    lines += list_table(
+    portfolio += list_table(
         "Concessions",
         ["Concession", "Kind", "Severity", "Owner", "Mitigation", "Spec"],
         (
@@ -304,19 +337,130 @@ def plain_portfolio(all_content: list[dict]) -> str:
             for k in c["concessions"]
         ),
     )
+    tradeoffs = ["Trade-offs", "==========", ""]
+    tradeoffs += list_table(
+        "Trade-offs",
+        ["Approach", "Decision", "Rationale", "Impact", "Status", "Spec"],
+        (
+            [ref(a[1], label(c, a[0])), a[2], a[3], a[4], a[5], ref(c["id"], label(c))]
+            for c in specs
+            for a in c["approaches"]
+        ),
+    )
+    questions = ["Open questions", "==============", "", ".. rubric:: Open questions", ""]
+    for c in specs:
+        questions += list_table(
+            ref(f"{c['id']}: {c['title']}", label(c)),
+            ["Question", "Status", "Owner", "Due", "Blocking", "Answer"],
+            ([ref(q[1], label(c, q[0])), q[3], q[2], "", "", q[4]] for q in c["questions"]),
+        )
     terms = sorted(((t, c) for c in specs for t in c["terms"]), key=lambda tc: tc[0][1].casefold())
-    lines += list_table(
+    glossary = ["Glossary", "========", ""]
+    glossary += list_table(
         "Glossary",
         ["Term", "Definition", "Aliases", "Defined in"],
         ([f":term:`{t[1]}`", t[2], "", ref(c["id"], label(c))] for t, c in terms),
     )
+    return {
+        "portfolio": "\n".join(portfolio),
+        "tradeoffs": "\n".join(tradeoffs),
+        "questions": "\n".join(questions),
+        "glossary": "\n".join(glossary),
+    }
+
+
+# -- the sphinx-needs project: the same content as needs, the views as needtables -------------
+
+NEED_TYPES = ("spec", "goal", "nongoal", "approach", "flow", "errorpath", "concession",
+              "question", "term")  # fmt: skip
+NEED_FIELDS = ("owners", "metric", "baseline", "target", "decision", "rationale", "impact",
+               "flow", "step", "action", "feedback", "kind", "severity", "owner", "mitigation",
+               "answer", "definition")  # fmt: skip
+
+
+def need_id(c: dict, local: str = "") -> str:
+    return f"{c['id'].replace('-', '_')}_{local.upper()}" if local else c["id"].replace("-", "_")
+
+
+def need(kind: str, title: str, nid: str, fields: dict[str, object], body: str = "") -> list[str]:
+    lines = [f".. {kind}:: {title}", f"   :id: {nid}"]
+    lines += [f"   :{name}: {value}" for name, value in fields.items() if value != ""]
+    return [*lines, "", *([f"   {body}", ""] if body else [])]
+
+
+def needs_document(c: dict) -> str:
+    sid = need_id(c)
+    lines = [c["title"], "=" * len(c["title"]), ""]
+    lines += need("spec", c["title"], sid, {"status": c["status"], "owners": c["owners"],
+                  "tags": c["tags"]}, c["summary"])  # fmt: skip
+    for gid, title, metric, baseline, target in c["goals"]:
+        lines += need("goal", title, need_id(c, gid), {"metric": metric, "baseline": baseline,
+                      "target": target, "links": sid})  # fmt: skip
+    lines += need("nongoal", c["non_goal"][1], need_id(c, c["non_goal"][0]), {"links": sid})
+    for aid, title, decision, rationale, impact, status in c["approaches"]:
+        lines += need("approach", title, need_id(c, aid), {"decision": decision,
+                      "rationale": rationale, "impact": impact, "status": status,
+                      "links": sid})  # fmt: skip
+    fid, ftitle, steps = c["flow"]
+    lines += need("flow", ftitle, need_id(c, fid), {"links": sid})[:-1]
+    lines += [f"   {k}. {step}" for k, step in enumerate(steps, 1)] + [""]
+    for eid, condition, step, action, feedback in c["errors"]:
+        lines += need("errorpath", condition, need_id(c, eid), {"flow": need_id(c, fid),
+                      "step": step, "action": action, "feedback": feedback,
+                      "links": sid})  # fmt: skip
+    for cid, title, kind, severity, owner, mitigation in c["concessions"]:
+        lines += need("concession", title, need_id(c, cid), {"kind": kind, "severity": severity,
+                      "owner": owner, "mitigation": mitigation, "links": sid})  # fmt: skip
+    for qid, title, owner, status, answer in c["questions"]:
+        lines += need("question", title, need_id(c, qid), {"owner": owner, "status": status,
+                      "answer": answer, "links": sid})  # fmt: skip
+    for tid, name, meaning in c["terms"]:
+        lines += need("term", name, need_id(c, tid), {"definition": meaning, "links": sid})
     return "\n".join(lines)
 
 
-# -- the two projects ----------------------------------------------------------------------------
+def needtable(title: str, kind: str, columns: str, sort: str = "id") -> list[str]:
+    return [f".. rubric:: {title}", "", ".. needtable::", f"   :types: {kind}",
+            f"   :columns: {columns}", "   :style: table", f"   :sort: {sort}", ""]  # fmt: skip
 
-# No sidebars: with one, every page repeats the 1,000-entry table of contents, a cost of the
-# theme that would dwarf what either project does.
+
+NEEDS_PAGES = {
+    "portfolio": "\n".join(
+        ["Portfolio", "=========", ""]
+        + needtable("All specs", "spec", "id, title, status, owners, tags")
+        + needtable("Goals", "goal", "title, metric, baseline, target, links")
+        + needtable("Non-goals", "nongoal", "title, links")
+        + needtable("Error paths", "errorpath", "id, title, action, feedback, flow, step, links")
+        + needtable("Concessions", "concession", "title, kind, severity, owner, mitigation, links")
+    ),
+    "tradeoffs": "\n".join(
+        ["Trade-offs", "==========", ""]
+        + needtable("Trade-offs", "approach", "title, decision, rationale, impact, status, links")
+    ),
+    "questions": "\n".join(
+        ["Open questions", "==============", ""]
+        + needtable("Open questions", "question", "title, status, owner, answer, links")
+    ),
+    "glossary": "\n".join(
+        ["Glossary", "========", ""]
+        + needtable("Glossary", "term", "title, definition, links", sort="title")
+    ),
+}
+
+NEEDS_CONF = f"""
+needs_types = [{
+    ", ".join(
+        f'{{"directive": "{kind}", "title": "{kind}", "prefix": "{kind.upper()}_"}}'
+        for kind in NEED_TYPES
+    )
+}]
+needs_fields = {{{", ".join(f'"{name}": {{"nullable": True}}' for name in NEED_FIELDS)}}}
+"""
+
+# -- the projects --------------------------------------------------------------------------------
+
+# No sidebars: with one, every page repeats the table of contents, a cost of the theme that
+# would dwarf what either project does.
 CONF = """\
 project = "Benchmark"
 extensions = [{extensions}]
@@ -324,91 +468,455 @@ exclude_patterns = ["_build"]
 html_sidebars = {{"**": []}}
 spec_today = "2026-01-01"
 """
+PROJECT_KINDS = ("spec", "plain", "needs")
+VIEW_PAGES = ("portfolio", "tradeoffs", "questions", "glossary")
 
 
 def write_project(root: Path, kind: str, count: int) -> None:
+    """A project of *count* specs of *kind* (``spec``, ``plain`` or ``needs``) in *root*."""
     all_content = [content(n) for n in range(1, count + 1)]
     (root / "specs").mkdir(parents=True)
-    extension = '"sphinx_spec"' if kind == "spec" else ""
-    (root / "conf.py").write_text(CONF.format(extensions=extension), encoding="utf-8")
-    toctree = "\n".join(f"   specs/{c['id'].lower()}" for c in all_content)
-    index = f"Benchmark\n=========\n\n.. toctree::\n   :maxdepth: 1\n\n   portfolio\n{toctree}\n"
-    (root / "index.rst").write_text(index, encoding="utf-8")
-    render = spec_document if kind == "spec" else plain_document
+    extension = {"spec": '"sphinx_spec"', "plain": "", "needs": '"sphinx_needs"'}[kind]
+    conf = CONF.format(extensions=extension) + (NEEDS_CONF if kind == "needs" else "")
+    (root / "conf.py").write_text(conf, encoding="utf-8")
+    groups = [all_content[k : k + GROUP] for k in range(0, count, GROUP)]
+    index = ["Benchmark", "=========", "", ".. toctree::", "   :maxdepth: 1", ""]
+    index += [f"   {page}" for page in VIEW_PAGES]
+    index += [f"   specs/group-{g:02d}" for g in range(1, len(groups) + 1)]
+    (root / "index.rst").write_text("\n".join(index) + "\n", encoding="utf-8")
+    for g, group in enumerate(groups, 1):
+        title = f"Specs {group[0]['n']} to {group[-1]['n']}"
+        toctree = [title, "=" * len(title), "", ".. toctree::", "   :maxdepth: 1", ""]
+        toctree += [f"   {c['id'].lower()}" for c in group]
+        page = root / "specs" / f"group-{g:02d}.rst"
+        page.write_text("\n".join(toctree) + "\n", encoding="utf-8")
+    render = {"spec": spec_document, "plain": plain_document, "needs": needs_document}[kind]
     for c in all_content:
         (root / "specs" / f"{c['id'].lower()}.rst").write_text(render(c), encoding="utf-8")
-    portfolio = SPEC_PORTFOLIO if kind == "spec" else plain_portfolio(all_content)
-    (root / "portfolio.rst").write_text(portfolio, encoding="utf-8")
+    pages = {"spec": SPEC_PAGES, "plain": None, "needs": NEEDS_PAGES}[kind]
+    for name, text in (pages or plain_pages(all_content)).items():
+        (root / f"{name}.rst").write_text(text, encoding="utf-8")
 
 
-def edit_one_spec(root: Path, kind: str, count: int) -> None:
-    """Rename one approach: in ``plain`` the author also edits the portfolio's tables."""
-    n = count // 2
-    old, new = f"Option 1 for service {n}", f"Option 1 (renamed) for service {n}"
+def edited_spec(count: int) -> int:
+    """The number of the spec the edit scenario changes: the middle one."""
+    return max(1, count // 2)
+
+
+def edit_one_spec(root: Path, variant: str, count: int) -> list[Path]:
+    """Rename approach 1 of the middle spec; ``plain (updated)`` also edits its trade-off row.
+
+    Returns the pages edited.
+    """
+    n = edited_spec(count)
+    old = re.compile(rf"Option 1 for service {n}(?!\d)")
+    new = f"Option 1 (renamed) for service {n}"
     pages = [root / "specs" / f"{spec_id(n).lower()}.rst"]
-    if kind == "plain":
-        pages.append(root / "portfolio.rst")
+    if variant == "plain (updated)":
+        pages.append(root / "tradeoffs.rst")
     for page in pages:
-        text = page.read_text(encoding="utf-8")
-        assert old in text, page
-        page.write_text(text.replace(old, new), encoding="utf-8")
+        text, found = old.subn(new, page.read_text(encoding="utf-8"))
+        if not found:
+            raise RuntimeError(f"{page}: no approach 'Option 1 for service {n}' to rename")
+        page.write_text(text, encoding="utf-8")
+    return pages
 
 
-# -- timing ----------------------------------------------------------------------------------------
+# -- running a build ----------------------------------------------------------------------------
 
 
-def sphinx_build(root: Path, *options: str) -> float:
-    """Seconds one ``sphinx-build -b html`` takes; fails on any warning."""
-    command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", *options,
+@dataclass
+class Build:
+    """One ``sphinx-build`` run: its wall time, its peak memory, its warnings."""
+
+    seconds: float
+    mib: float
+    warnings: int = 0
+    written: list[str] | None = None
+
+
+@dataclass
+class Setup:
+    """What the scenarios need to know: the interpreters and where to write."""
+
+    count: int
+    work: Path
+    templates: dict[str, Path] = field(default_factory=dict)
+    python: dict[str, str] = field(default_factory=dict)
+    copies: int = 0
+
+    def fresh(self, kind: str, label: str) -> Path:
+        """A fresh copy of the generated project of *kind*."""
+        self.copies += 1
+        root = self.work / f"{self.copies:03d}-{label}"
+        shutil.copytree(self.templates[kind], root)
+        return root
+
+
+def maxrss_mib(kib_or_bytes: int) -> float:
+    """``ru_maxrss`` in MiB (Linux gives KiB, macOS bytes)."""
+    return kib_or_bytes / (1024 * 1024 if sys.platform == "darwin" else 1024)
+
+
+def sphinx_build(root: Path, python: str, *options: str, profile: Path | None = None) -> Build:
+    """One ``sphinx-build -b html`` in a child process: wall time and ``ru_maxrss``.
+
+    Fails on any warning, except for sphinx-needs, whose warnings are counted.
+    """
+    strict = "needs" not in root.name
+    command = [python, *(["-m", "cProfile", "-o", str(profile)] if profile else []),
+               "-m", "sphinx", "-b", "html", "-q", *(["-W"] if strict else []), *options,
                str(root), str(root / "_build" / "html")]  # fmt: skip
-    start = time.perf_counter()
-    subprocess.run(command, check=True)
-    return time.perf_counter() - start
+    log = root.parent / f"{root.name}.log"
+    with log.open("w", encoding="utf-8") as stderr:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr)
+        _pid, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    text = log.read_text(encoding="utf-8", errors="replace")
+    if child.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed ({child.returncode}):\n{text[-3000:]}")
+    return Build(seconds, maxrss_mib(usage.ru_maxrss), text.count("WARNING"))
 
 
-def timings(work: Path, count: int, repeat: int) -> dict[str, dict[str, list[float]]]:
-    scenarios: dict[str, Callable[[Path, str], float]] = {
-        "full build": lambda root, kind: sphinx_build(root, "-E"),
-        "full build -j 2": lambda root, kind: sphinx_build(root, "-E", "-j", "2"),
-        "incremental, one spec edited": incremental,
-    }
-    measured: dict[str, dict[str, list[float]]] = {name: {} for name in scenarios}
-    for run in range(repeat):
-        for name, scenario in scenarios.items():
-            for kind in ("spec", "plain") if run % 2 == 0 else ("plain", "spec"):
-                root = work / f"{kind}-{run}-{name.split(',')[0].replace(' ', '-')}"
-                write_project(root, kind, count)
-                seconds = scenario(root, kind)
-                measured[name].setdefault(kind, []).append(seconds)
-                print(f"  {name:<30} {kind:<6} run {run + 1}: {seconds:6.2f} s", file=sys.stderr)
+def snapshot(outdir: Path) -> dict[str, tuple[int, str]]:
+    """Every file under *outdir*: its mtime (ns) and content hash."""
+    found = {}
+    for path in sorted(outdir.rglob("*")):
+        if path.is_file():
+            digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+            found[path.relative_to(outdir).as_posix()] = (path.stat().st_mtime_ns, digest)
+    return found
+
+
+def written(before: dict[str, tuple[int, str]], after: dict[str, tuple[int, str]]) -> list[str]:
+    """Files written (new, touched or changed) or removed between two snapshots.
+
+    A file rewritten with the same bytes counts: the goal is nothing written that did not
+    change. A changed content is marked ``(changed)``, a removed file ``(removed)``.
+    """
+    found = []
+    for name, (mtime, digest) in after.items():
+        if name not in before:
+            found.append(f"{name} (new)")
+        elif before[name][1] != digest:
+            found.append(f"{name} (changed)")
+        elif before[name][0] != mtime:
+            found.append(name)
+    return found + [f"{name} (removed)" for name in before if name not in after]
+
+
+#: What Sphinx's HTML builder itself writes again on every build, changed or not.
+SPHINX_OWN = re.compile(
+    r"(\.buildinfo|_static/.*|genindex\.html|search\.html|searchindex\.js|objects\.inv"
+    r"|.*modindex\.html)( \(changed\))?"
+)
+
+
+def beyond_sphinx(files: list[str]) -> list[str]:
+    """The written files Sphinx itself would not have written (``spec.json`` among them)."""
+    return [name for name in files if not SPHINX_OWN.fullmatch(name)]
+
+
+# -- the scenarios --------------------------------------------------------------------------------
+
+
+def full(setup: Setup, kind: str, *options: str) -> Build:
+    root = setup.fresh(kind, f"{kind}-full{''.join(options).replace(' ', '')}")
+    return sphinx_build(root, setup.python[kind], "-E", *options)
+
+
+def edit(setup: Setup, variant: str, profile: Path | None = None) -> tuple[Build, Path]:
+    """Build, rename one approach, time the incremental build (returns the project too)."""
+    kind = variant.split()[0]
+    root = setup.fresh(kind, f"{kind}-edit{'-updated' if 'updated' in variant else ''}")
+    sphinx_build(root, setup.python[kind])
+    edit_one_spec(root, variant, setup.count)
+    return sphinx_build(root, setup.python[kind], profile=profile), root
+
+
+def no_change(setup: Setup, kind: str, root: Path | None = None, profile: Path | None = None):
+    """Build (unless *root* is built already), then time a build with nothing changed."""
+    if root is None:
+        root = setup.fresh(kind, f"{kind}-nochange")
+        sphinx_build(root, setup.python[kind])
+    outdir = root / "_build" / "html"
+    before = snapshot(outdir)
+    measured = sphinx_build(root, setup.python[kind], profile=profile)
+    measured.written = written(before, snapshot(outdir))
     return measured
 
 
-def incremental(root: Path, kind: str) -> float:
-    sphinx_build(root)
-    edit_one_spec(root, kind, count=len(list((root / "specs").glob("*.rst"))))
-    return sphinx_build(root)
+SCENARIOS = ("full", "full -j 2", "edit", "no change")
 
 
-def report(measured: dict[str, dict[str, list[float]]], count: int) -> dict:
-    """Medians, and the median of each run's ratio (a run builds both projects back to back)."""
-    rows = {}
-    for name, kinds in measured.items():
-        spec, plain = statistics.median(kinds["spec"]), statistics.median(kinds["plain"])
-        pairs = list(zip(kinds["spec"], kinds["plain"], strict=True))
-        rows[name] = {
-            "spec_s": round(spec, 2),
-            "plain_s": round(plain, 2),
-            "ratio": round(statistics.median(s / p for s, p in pairs), 2),
-            "runs": [[round(s, 2), round(p, 2)] for s, p in pairs],
-        }
+def variants(scenario: str, kinds: list[str]) -> list[str]:
+    """The kinds a scenario builds, in their order of a run."""
+    if scenario == "full -j 2":
+        return [kind for kind in kinds if kind != "needs"]
+    if scenario == "edit":
+        return [v for kind in kinds for v in
+                (["plain (stale)", "plain (updated)"] if kind == "plain" else [kind])]  # fmt: skip
+    return list(kinds)
+
+
+def run_all(setup: Setup, kinds: list[str], scenarios: list[str], repeat: int) -> dict:
+    measured: dict[str, dict[str, list[Build]]] = {name: {} for name in scenarios}
+    for run in range(repeat):
+        order = kinds if run % 2 == 0 else kinds[::-1]
+        for name in scenarios:
+            for variant in variants(name, order):
+                if name == "full":
+                    result = full(setup, variant)
+                elif name == "full -j 2":
+                    result = full(setup, variant, "-j", "2")
+                elif name == "edit":
+                    result, _root = edit(setup, variant)
+                else:
+                    result = no_change(setup, variant)
+                measured[name].setdefault(variant, []).append(result)
+                extra = f", {len(result.written)} files written" if result.written else ""
+                extra += (
+                    f" ({len(beyond_sphinx(result.written))} beyond Sphinx's own)" if extra else ""
+                )
+                extra += f", {result.warnings} warnings" if result.warnings else ""
+                print(f"  run {run + 1}  {name:<10} {variant:<16} {result.seconds:8.2f} s"
+                      f" {result.mib:7.0f} MiB{extra}", file=sys.stderr, flush=True)  # fmt: skip
+    return measured
+
+
+# -- profile ------------------------------------------------------------------------------------
+
+
+def profile_summary(path: Path, title: str) -> str:
+    out = io.StringIO()
+    stats = pstats.Stats(str(path), stream=out)
+    out.write(f"== {title}: top 25 by cumulative time ==\n")
+    stats.sort_stats("cumulative").print_stats(25)
+    out.write(f"== {title}: top 15 by own time ==\n")
+    stats.sort_stats("tottime").print_stats(15)
+    text = out.getvalue()
+    for prefix in sorted({sys.prefix, sys.base_prefix, str(HERE.parent)}, key=len, reverse=True):
+        text = text.replace(prefix + "/", "")
+    return text
+
+
+def profile(setup: Setup, target: Path) -> str:
+    """The spec project's edit and no-change builds under cProfile, summarised in *target*."""
+    edit_prof, nochange_prof = setup.work / "edit.prof", setup.work / "nochange.prof"
+    edited, root = edit(setup, "spec", profile=edit_prof)
+    unchanged = no_change(setup, "spec", root=root, profile=nochange_prof)
+    header = (f"{setup.count} specs, Python {platform.python_version()}, "
+              f"Sphinx {sphinx.__version__}, under cProfile: edit {edited.seconds:.2f} s, "
+              f"no change {unchanged.seconds:.2f} s\n\n")  # fmt: skip
+    text = header + profile_summary(edit_prof, "edit (one approach renamed)")
+    text += "\n" + profile_summary(nochange_prof, "no change")
+    target.write_text(text, encoding="utf-8")
+    return str(target)
+
+
+# -- the report ------------------------------------------------------------------------------------
+
+
+def spread(values: list[float], digits: int = 2) -> dict:
     return {
+        "median": round(statistics.median(values), digits),
+        "min": round(min(values), digits),
+        "max": round(max(values), digits),
+        "runs": [round(v, digits) for v in values],
+    }
+
+
+def ratio(numerators: list[float], denominators: list[float]) -> float:
+    """The median of the per-run ratios (a run builds every kind back to back)."""
+    return round(statistics.median(a / b for a, b in zip(numerators, denominators, strict=True)), 3)
+
+
+def machine() -> dict:
+    cpu = platform.processor()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            cpu = next(line.split(":", 1)[1].strip() for line in info if "model name" in line)
+    except (OSError, StopIteration):
+        pass
+    return {
+        "machine": f"{platform.machine()}, {platform.system()} {platform.release()}",
+        "cpu": cpu,
+        "cpu_count": os.cpu_count(),
+        "load_average": [round(v, 2) for v in os.getloadavg()],
+    }
+
+
+def goal(name: str, value: float | None, limit: float, at_most: bool = True) -> dict:
+    passed = None if value is None else (value <= limit if at_most else value >= limit)
+    return {"goal": name, "value": value, "limit": f"{'<=' if at_most else '>='} {limit}",
+            "pass": passed}  # fmt: skip
+
+
+def report(measured: dict, count: int, repeat: int, setup: Setup, notes: list[str]) -> dict:
+    results: dict = {}
+    seconds: dict[str, dict[str, list[float]]] = {}
+    mib: dict[str, dict[str, list[float]]] = {}
+    for name, by_variant in measured.items():
+        results[name] = {}
+        seconds[name] = {v: [b.seconds for b in builds] for v, builds in by_variant.items()}
+        mib[name] = {v: [b.mib for b in builds] for v, builds in by_variant.items()}
+        for variant, builds in by_variant.items():
+            row = {"seconds": spread(seconds[name][variant]),
+                   "peak_mib": spread(mib[name][variant], 0)}  # fmt: skip
+            if any(b.warnings for b in builds):
+                row["warnings"] = [b.warnings for b in builds]
+            if name == "no change":
+                row["written"] = [b.written for b in builds]
+                row["written_beyond_sphinx"] = [beyond_sphinx(b.written or []) for b in builds]
+                row["written_count"] = max(len(w) for w in row["written_beyond_sphinx"])
+            results[name][variant] = row
+    ratios: dict = {}
+    for name in measured:
+        base = "plain (stale)" if name == "edit" else "plain"
+        if base not in seconds[name]:
+            continue
+        ratios[name] = {
+            f"{v} / {base}": ratio(seconds[name][v], seconds[name][base])
+            for v in seconds[name]
+            if v != base
+        }
+        if name == "edit" and "plain (updated)" in seconds[name]:
+            ratios[name].update({
+                f"{v} / plain (updated)": ratio(seconds[name][v], seconds[name]["plain (updated)"])
+                for v in ("spec", "needs") if v in seconds[name]
+            })  # fmt: skip
+        if name in ("full", "edit"):
+            ratios[f"{name} peak memory"] = {
+                f"{v} / {base}": ratio(mib[name][v], mib[name][base])
+                for v in mib[name]
+                if v != base
+            }
+    speedup = {
+        kind: ratio(seconds["full"][kind], seconds["full -j 2"][kind])
+        for kind in ("spec", "plain")
+        if kind in seconds.get("full", {}) and kind in seconds.get("full -j 2", {})
+    }
+    ms_per_spec = {
+        kind: round(statistics.median(values) * 1000 / count, 2)
+        for kind, values in seconds.get("full", {}).items()
+    }
+    result = {
         "specs": count,
+        "repeat": repeat,
+        **machine(),
         "python": platform.python_version(),
         "sphinx": sphinx.__version__,
-        "machine": f"{platform.machine()}, {platform.system()}",
-        "results": rows,
+        "sphinx_needs": setup.python.get("needs version"),
+        "notes": notes,
+        "results": results,
+        "ratios": ratios,
+        "speedup_j2": speedup,
+        "ms_per_spec_full": ms_per_spec,
     }
+    result["linearity"] = linearity(count, ms_per_spec)
+    result["goals"] = goals(result)
+    return result
+
+
+def linearity(count: int, ms_per_spec: dict[str, float]) -> dict | None:
+    """Time per spec of the full build against ``results/1000-specs.json``, when N is not 1000."""
+    reference = HERE / "results" / "1000-specs.json"
+    if count == 1000 or not reference.exists() or not ms_per_spec:
+        return None
+    earlier = json.loads(reference.read_text(encoding="utf-8")).get("ms_per_spec_full")
+    if not earlier:
+        return {"note": f"{reference.name} has no ms_per_spec_full: regenerate it"}
+    return {
+        kind: {"ms_per_spec": ms, "at_1000": earlier[kind], "ratio": round(ms / earlier[kind], 3)}
+        for kind, ms in ms_per_spec.items()
+        if earlier.get(kind)
+    }
+
+
+def goals(result: dict) -> list[dict]:
+    ratios = result["ratios"]
+    nochange = result["results"].get("no change", {}).get("spec", {})
+    found = [
+        goal("full build, spec / plain", ratios.get("full", {}).get("spec / plain"), 1.0),
+        goal(
+            "edit, spec / plain (stale)", ratios.get("edit", {}).get("spec / plain (stale)"), 2.0
+        ),  # fmt: skip
+        goal(
+            "edit, spec / plain (updated)",
+            ratios.get("edit", {}).get("spec / plain (updated)"),
+            0.3,
+        ),  # fmt: skip
+        goal("no change, spec / plain", ratios.get("no change", {}).get("spec / plain"), 1.1),
+        goal("no change, files written by spec*", nochange.get("written_count"), 0),
+        goal(
+            "peak memory (full), spec / plain",
+            ratios.get("full peak memory", {}).get("spec / plain"),
+            1.15,
+        ),  # fmt: skip
+        goal("-j 2 speed-up of spec", result["speedup_j2"].get("spec"), 1.3, at_most=False),
+    ]
+    spec_linearity = (result["linearity"] or {}).get("spec")
+    if isinstance(spec_linearity, dict):
+        found.append(goal("time per spec vs 1,000 specs", spec_linearity["ratio"], 1.2))
+    return found
+
+
+def show(result: dict) -> None:
+    print(f"\n{result['specs']} specs, {result['repeat']} runs; {result['machine']}, "
+          f"{result['cpu']}, {result['cpu_count']} CPUs; Python {result['python']}, "
+          f"Sphinx {result['sphinx']}, sphinx-needs {result['sphinx_needs'] or '-'}")  # fmt: skip
+    for note in result["notes"]:
+        print(f"note: {note}")
+    print(f"\n{'scenario':<10} {'kind':<16} {'median':>9} {'min':>8} {'max':>8} {'MiB':>6}"
+          "  ratio")  # fmt: skip
+    for name, rows in result["results"].items():
+        base = "plain (stale)" if name == "edit" else "plain"
+        for variant, row in rows.items():
+            s = row["seconds"]
+            r = result["ratios"].get(name, {}).get(f"{variant} / {base}")
+            extra = f"{r:6.2f}x" if r is not None else ""
+            if name == "edit" and variant in ("spec", "needs"):
+                updated = result["ratios"]["edit"].get(f"{variant} / plain (updated)")
+                extra += f"  {updated:.2f}x of updated" if updated is not None else ""
+            if "written_count" in row:
+                extra += f"  {row['written_count']} written beyond Sphinx's own"
+            print(f"{name:<10} {variant:<16} {s['median']:>7.2f} s {s['min']:>6.2f} s "
+                  f"{s['max']:>6.2f} s {row['peak_mib']['median']:>6.0f} {extra}")  # fmt: skip
+    if result["speedup_j2"]:
+        print("\n-j 2 speed-up: " + ", ".join(f"{k} {v:.2f}x" for k, v in
+                                             result["speedup_j2"].items()))  # fmt: skip
+    print("ms per spec (full): " + ", ".join(f"{k} {v:.1f}" for k, v in
+                                             result["ms_per_spec_full"].items()))  # fmt: skip
+    if result["linearity"]:
+        print(f"linearity vs 1000 specs: {json.dumps(result['linearity'])}")
+    print("\ngoals of issue #15 (a report, never a failure; * beyond Sphinx's own files):")
+    for g in result["goals"]:
+        verdict = "n/a " if g["pass"] is None else "PASS" if g["pass"] else "FAIL"
+        value = "-" if g["value"] is None else g["value"]
+        print(f"  {verdict}  {g['goal']:<36} {value!s:>8}  (goal {g['limit']})")
+
+
+# -- the command ----------------------------------------------------------------------------------
+
+
+def needs_interpreter(given: Path | None) -> tuple[str | None, str | None, str]:
+    """An interpreter with sphinx-needs, its version of sphinx-needs, and how it was found."""
+    candidates = [sys.executable] + ([str(given)] if given else [])
+    for python in candidates:
+        probe = subprocess.run(
+            [python, "-c", "import sphinx, sphinx_needs; "
+             "print(sphinx_needs.__version__, sphinx.__version__)"],  # fmt: skip
+            capture_output=True, text=True, check=False)  # fmt: skip
+        if probe.returncode == 0:
+            needs, its_sphinx = probe.stdout.split()
+            return python, needs, f"needs built by {python} (Sphinx {its_sphinx})"
+    return None, None, "no sphinx-needs here nor in --needs-python: the needs column is left out"
+
+
+def split(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -417,16 +925,53 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each scenario (3)")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     parser.add_argument("--keep", type=Path, help="generate the projects here and keep them")
+    parser.add_argument("--needs-python", type=Path, help="a Python with sphinx-needs installed")
+    parser.add_argument("--profile", action="store_true",
+                        help="also profile spec's edit and no-change builds")  # fmt: skip
+    parser.add_argument("--only", default=",".join(SCENARIOS),
+                        help="scenarios: full, j2, edit, nochange (all)")  # fmt: skip
+    parser.add_argument("--kinds", default=",".join(PROJECT_KINDS),
+                        help="projects: spec, plain, needs (all)")  # fmt: skip
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as temporary:
+    keys = {"full": "full", "j2": "full -j 2", "fullj2": "full -j 2", "edit": "edit",
+            "nochange": "no change"}  # fmt: skip
+    try:
+        scenarios = [keys[re.sub(r"[^a-z0-9]", "", s.lower())] for s in split(args.only)]
+    except KeyError as unknown:
+        parser.error(f"--only: unknown scenario {unknown}; one of {', '.join(keys)}")
+    scenarios = [s for s in SCENARIOS if s in scenarios]
+    kinds = [k for k in PROJECT_KINDS if k in split(args.kinds)]
+    if unknown_kinds := set(split(args.kinds)) - set(PROJECT_KINDS):
+        parser.error(f"--kinds: unknown {', '.join(sorted(unknown_kinds))}")
+    notes = []
+    python = {"spec": sys.executable, "plain": sys.executable}
+    if "needs" in kinds:
+        needs_python, needs_version, how = needs_interpreter(args.needs_python)
+        notes.append(how)
+        if needs_python is None:
+            kinds.remove("needs")
+        else:
+            python["needs"], python["needs version"] = needs_python, needs_version or ""
+    with tempfile.TemporaryDirectory(prefix="bench-") as temporary:
         work = args.keep or Path(temporary)
-        measured = timings(work, args.specs, args.repeat)
-    result = report(measured, args.specs)
-    print(f"{args.specs} specs, median of {args.repeat} runs, Sphinx {result['sphinx']}")
-    print(f"{'scenario':<30} {'sphinx-spec':>12} {'plain':>8} {'ratio':>6}")
-    for name, row in result["results"].items():
-        print(f"{name:<30} {row['spec_s']:>10.2f} s {row['plain_s']:>6.2f} s {row['ratio']:>6.2f}")
+        work.mkdir(parents=True, exist_ok=True)
+        setup = Setup(args.specs, work, python=python)
+        for kind in kinds:
+            setup.templates[kind] = work / f"template-{kind}"
+            if setup.templates[kind].exists():
+                shutil.rmtree(setup.templates[kind])
+            write_project(setup.templates[kind], kind, args.specs)
+        measured = run_all(setup, kinds, scenarios, args.repeat)
+        result = report(measured, args.specs, args.repeat, setup, notes)
+        if args.profile and "spec" in kinds:
+            folder = args.json.parent if args.json else HERE / "results"
+            target = folder / f"{args.specs}-specs-profile.txt"
+            result["profile"] = profile(setup, target)
+    show(result)
+    if "profile" in result:
+        print(f"profile summary: {result['profile']}")
     if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return 0
 
