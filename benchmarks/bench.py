@@ -28,17 +28,20 @@ The kinds of project:
   ``sphinx_needs``, else ``--needs-python``; with neither, it is left out
   and the report says so.
 
-The scenarios, each on a fresh copy of the generated project:
+The scenarios; in each run, every kind builds a fresh copy of its project
+with ``full``, then ``no change`` and the ``edit`` builds follow on it:
 
 - ``full``: ``sphinx-build -E`` (``-j 1``);
-- ``full -j 2``: the same with ``-j 2`` (spec and plain);
-- ``edit``: a build, then one approach of the middle spec renamed, then the
-  timed incremental build. Plain has two baselines: ``plain (stale)`` edits
+- ``full -j 2``: the same with ``-j 2`` (spec and plain), on another copy;
+- ``no change``: the timed second build with nothing changed;
+- ``edit``: one approach of the middle spec renamed, then the timed
+  incremental build. Plain has two baselines: ``plain (stale)`` edits
   the spec's page only and leaves its tables stale (the floor);
-  ``plain (updated)`` also edits the row of the hand-written trade-off table
-  (what the same result costs by hand). ``needs`` edits the spec's page;
-- ``no change``: a build, then the timed second build with nothing changed;
-  the files under the output directory (``spec.json`` included) that the
+  ``plain (updated)``, next, renames an approach of the spec after it and
+  also edits its row of the hand-written trade-off table (what the same
+  result costs by hand). ``needs`` edits the spec's page.
+
+For ``no change``, the files under the output directory (``spec.json`` included) that the
   second build wrote are listed (by mtime and content hash), and counted
   apart from those Sphinx's HTML builder itself writes on every build
   (``genindex.html``, ``search.html``, ``searchindex.js``, ``objects.inv``,
@@ -498,17 +501,18 @@ def write_project(root: Path, kind: str, count: int) -> None:
         (root / f"{name}.rst").write_text(text, encoding="utf-8")
 
 
-def edited_spec(count: int) -> int:
-    """The number of the spec the edit scenario changes: the middle one."""
-    return max(1, count // 2)
+def edited_spec(count: int, variant: str = "") -> int:
+    """The number of the spec the edit scenario changes: the middle one (the one after it
+    for ``plain (updated)``, which runs after ``plain (stale)`` on the same project)."""
+    return min(count, max(1, count // 2) + (variant == "plain (updated)"))
 
 
 def edit_one_spec(root: Path, variant: str, count: int) -> list[Path]:
-    """Rename approach 1 of the middle spec; ``plain (updated)`` also edits its trade-off row.
+    """Rename approach 1 of a spec; ``plain (updated)`` also edits its trade-off row.
 
     Returns the pages edited.
     """
-    n = edited_spec(count)
+    n = edited_spec(count, variant)
     old = re.compile(rf"Option 1 for service {n}(?!\d)")
     new = f"Option 1 (renamed) for service {n}"
     pages = [root / "specs" / f"{spec_id(n).lower()}.rst"]
@@ -622,25 +626,19 @@ def beyond_sphinx(files: list[str]) -> list[str]:
 # -- the scenarios --------------------------------------------------------------------------------
 
 
-def full(setup: Setup, kind: str, *options: str) -> Build:
+def full(setup: Setup, kind: str, *options: str) -> tuple[Build, Path]:
     root = setup.fresh(kind, f"{kind}-full{''.join(options).replace(' ', '')}")
-    return sphinx_build(root, setup.python[kind], "-E", *options)
+    return sphinx_build(root, setup.python[kind], "-E", *options), root
 
 
-def edit(setup: Setup, variant: str, profile: Path | None = None) -> tuple[Build, Path]:
-    """Build, rename one approach, time the incremental build (returns the project too)."""
-    kind = variant.split()[0]
-    root = setup.fresh(kind, f"{kind}-edit{'-updated' if 'updated' in variant else ''}")
-    sphinx_build(root, setup.python[kind])
+def edit(setup: Setup, variant: str, root: Path, profile: Path | None = None) -> Build:
+    """Rename one approach in the built project *root*, time the incremental build."""
     edit_one_spec(root, variant, setup.count)
-    return sphinx_build(root, setup.python[kind], profile=profile), root
+    return sphinx_build(root, setup.python[variant.split()[0]], profile=profile)
 
 
-def no_change(setup: Setup, kind: str, root: Path | None = None, profile: Path | None = None):
-    """Build (unless *root* is built already), then time a build with nothing changed."""
-    if root is None:
-        root = setup.fresh(kind, f"{kind}-nochange")
-        sphinx_build(root, setup.python[kind])
+def no_change(setup: Setup, kind: str, root: Path, profile: Path | None = None) -> Build:
+    """Time a build of the built project *root* with nothing changed; note what it wrote."""
     outdir = root / "_build" / "html"
     before = snapshot(outdir)
     measured = sphinx_build(root, setup.python[kind], profile=profile)
@@ -662,27 +660,36 @@ def variants(scenario: str, kinds: list[str]) -> list[str]:
 
 
 def run_all(setup: Setup, kinds: list[str], scenarios: list[str], repeat: int) -> dict:
+    """Each run builds every kind in turn (the order alternates between runs): a full build,
+    then on that project a build with nothing changed, then the edits; ``-j 2`` on a copy."""
     measured: dict[str, dict[str, list[Build]]] = {name: {} for name in scenarios}
+
+    def note(run: int, name: str, variant: str, result: Build) -> None:
+        measured[name].setdefault(variant, []).append(result)
+        extra = f", {len(result.written)} files written" if result.written else ""
+        extra += f" ({len(beyond_sphinx(result.written))} beyond Sphinx's own)" if extra else ""
+        extra += f", {result.warnings} warnings" if result.warnings else ""
+        print(f"  run {run + 1}  {name:<10} {variant:<16} {result.seconds:8.2f} s"
+              f" {result.mib:7.0f} MiB{extra}", file=sys.stderr, flush=True)  # fmt: skip
+
+    chained = [name for name in ("full", "no change", "edit") if name in scenarios]
     for run in range(repeat):
         order = kinds if run % 2 == 0 else kinds[::-1]
-        for name in scenarios:
-            for variant in variants(name, order):
-                if name == "full":
-                    result = full(setup, variant)
-                elif name == "full -j 2":
-                    result = full(setup, variant, "-j", "2")
-                elif name == "edit":
-                    result, _root = edit(setup, variant)
-                else:
-                    result = no_change(setup, variant)
-                measured[name].setdefault(variant, []).append(result)
-                extra = f", {len(result.written)} files written" if result.written else ""
-                extra += (
-                    f" ({len(beyond_sphinx(result.written))} beyond Sphinx's own)" if extra else ""
-                )
-                extra += f", {result.warnings} warnings" if result.warnings else ""
-                print(f"  run {run + 1}  {name:<10} {variant:<16} {result.seconds:8.2f} s"
-                      f" {result.mib:7.0f} MiB{extra}", file=sys.stderr, flush=True)  # fmt: skip
+        for kind in order if chained else []:
+            built, root = full(setup, kind)
+            if "full" in scenarios:
+                note(run, "full", kind, built)
+            if "no change" in scenarios:
+                note(run, "no change", kind, no_change(setup, kind, root))
+            if "edit" in scenarios:
+                for variant in variants("edit", [kind]):
+                    note(run, "edit", variant, edit(setup, variant, root))
+            shutil.rmtree(root)
+        if "full -j 2" in scenarios:
+            for kind in variants("full -j 2", order):
+                built, root = full(setup, kind, "-j", "2")
+                note(run, "full -j 2", kind, built)
+                shutil.rmtree(root)
     return measured
 
 
@@ -705,8 +712,9 @@ def profile_summary(path: Path, title: str) -> str:
 def profile(setup: Setup, target: Path) -> str:
     """The spec project's edit and no-change builds under cProfile, summarised in *target*."""
     edit_prof, nochange_prof = setup.work / "edit.prof", setup.work / "nochange.prof"
-    edited, root = edit(setup, "spec", profile=edit_prof)
-    unchanged = no_change(setup, "spec", root=root, profile=nochange_prof)
+    _built, root = full(setup, "spec")
+    edited = edit(setup, "spec", root, profile=edit_prof)
+    unchanged = no_change(setup, "spec", root, profile=nochange_prof)
     header = (f"{setup.count} specs, Python {platform.python_version()}, "
               f"Sphinx {sphinx.__version__}, under cProfile: edit {edited.seconds:.2f} s, "
               f"no change {unchanged.seconds:.2f} s\n\n")  # fmt: skip

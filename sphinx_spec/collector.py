@@ -9,7 +9,8 @@
 5. derives the project index once and reports the project-wide checks —
    on every build, a rebuild with nothing to read included (``env-updated``),
 6. names the pages that show something that changed elsewhere, so that they
-   are written again without being read (``env-get-updated``).
+   are written again without being read, and writes ``spec.json`` if it
+   changed (``env-get-updated``).
 
 The data itself lives in :class:`~sphinx_spec.store.SpecStore`; the doctree
 work that precedes filing (ids, anchors, flow diagrams) is done by transforms
@@ -36,6 +37,7 @@ from sphinx_spec.nodes import spec_view
 from sphinx_spec.records import RECORD, is_collected, marked_records
 from sphinx_spec.report import report, warn
 from sphinx_spec.richtext import filed_values
+from sphinx_spec.specjson import write_spec_json
 from sphinx_spec.store import Reference, store_of
 from sphinx_spec.terms import glossary_terms
 from sphinx_spec.verification import TestReports, read_reports
@@ -111,11 +113,18 @@ class SpecCollector(EnvironmentCollector):
         store = store_of(env)
         store.set_glossary(glossary_terms(env))
         store.set_today(today(app))
-        store.findings = tuple(project_findings(store, check_settings(app)))
+        settings = check_settings(app)
+        if store.findings_for != (store.version, settings):  # else: nothing changed since
+            store.findings = tuple(project_findings(store, settings))
+            store.findings_for = (store.version, settings)
         report(store.findings)
 
     def get_updated_docs(self, app: Sphinx, env: BuildEnvironment) -> list[str]:
-        return outdated_documents(store_of(env), sorted(env.found_docs), str(app.outdir))
+        """The pages to write again; and the export, written now rather than when the build
+        finishes, so that what it keeps for the next build is pickled with the environment."""
+        outdated = outdated_documents(store_of(env), sorted(env.found_docs), str(app.outdir))
+        write_spec_json(app)
+        return outdated
 
 
 def test_reports(app: Sphinx) -> TestReports:

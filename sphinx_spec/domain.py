@@ -97,15 +97,11 @@ class SpecDomain(Domain):
         contnode: Element,
     ) -> Element:
         """A reference to *found*; the link text is its title unless the author gave one."""
-        anchor = found.anchor
-        step = node.get("spec_step")
-        if isinstance(found, Flow) and found.has_step(step):
-            anchor = found.step_anchor(step)
+        step = node.get("spec_step") or 0
         if not node.get("refexplicit"):
             title = found.title if not step else f"{found.title}, step {step}"
             contnode = nodes.inline(title, title, classes=contnode.get("classes", []))
-        tooltip = found.id if isinstance(found, Spec) else found.full_id
-        return reference_to(builder, fromdocname, found, anchor, contnode, tooltip)
+        return link_to(builder, fromdocname, found, step, contnode)
 
     def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
         """This project's objects, for ``objects.inv``; imported ones stay with their project."""
@@ -117,6 +113,19 @@ class SpecDomain(Domain):
 
     def get_full_qualified_name(self, node: Element) -> str | None:
         return node.get("reftarget")
+
+
+def link_to(
+    builder: Builder, fromdocname: str, found: Target, step: int, contnode: Element
+) -> Element:
+    """A reference from *fromdocname*'s page to *found* (to a step of a flow), showing
+    *contnode*: what the domain resolves a ``spec`` reference to, and what views make
+    directly, knowing their targets."""
+    anchor = found.anchor
+    if isinstance(found, Flow) and found.has_step(step):
+        anchor = found.step_anchor(step)
+    tooltip = found.id if isinstance(found, Spec) else found.full_id
+    return reference_to(builder, fromdocname, found, anchor, contnode, tooltip)
 
 
 def external_uri(builder: Builder, fromdocname: str, found: Target, anchor: str) -> str:

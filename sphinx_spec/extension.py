@@ -16,7 +16,6 @@ from sphinx_spec.latex import setup_latex
 from sphinx_spec.links import setup_links
 from sphinx_spec.neighbours import setup_neighbours
 from sphinx_spec.records import setup_records
-from sphinx_spec.specjson import setup_specjson
 from sphinx_spec.styles import setup_styles
 from sphinx_spec.terms import setup_terms
 from sphinx_spec.transforms import setup_transforms
@@ -24,7 +23,7 @@ from sphinx_spec.views import setup_views
 from sphinx_spec.wording import setup_wording
 
 #: Bump whenever the stored records change shape, so old pickles are discarded.
-ENV_VERSION = 6
+ENV_VERSION = 7
 
 
 def setup_extension(app: Sphinx, version: str) -> ExtensionMetadata:
@@ -42,7 +41,6 @@ def setup_extension(app: Sphinx, version: str) -> ExtensionMetadata:
     setup_latex(app)
     setup_diagrams(app)
     setup_views(app)
-    setup_specjson(app)
     setup_styles(app)
     setup_neighbours(app)  # last: aliases every directive registered above
     return {

@@ -129,10 +129,16 @@ def outdated_documents(store: SpecStore, all_docs: Iterable[str], output: str) -
     """Documents whose displayed data changed since *output* was last written.
 
     Digests are kept per output directory: builders that share one doctree
-    directory each learn of a change, whichever of them reads it first.
+    directory each learn of a change, whichever of them reads it first. When
+    nothing they are derived from changed since they were taken for *output*
+    (the store's version), no page is outdated and none is digested.
     """
+    all_docs = list(all_docs)
+    written = store.fingerprints.get(output, {})
+    if store.fingerprinted.get(output) == store.version and written.keys() == set(all_docs):
+        return []  # nothing the digests are derived from changed since they were taken
     index = store.index
     fresh = {docname: fingerprint(store, index, docname) for docname in all_docs}
-    written = store.fingerprints.get(output, {})
     store.fingerprints[output] = fresh
+    store.fingerprinted[output] = store.version
     return sorted(doc for doc, digest in fresh.items() if written.get(doc) != digest)

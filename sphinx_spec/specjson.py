@@ -1,6 +1,7 @@
 """``spec.json``: the format, written, read and validated in one place.
 
-The build writes it to the output directory when it finishes (``spec_json``):
+The build writes it to the output directory once it has read the project (``spec_json``),
+and again only when it changed:
 every spec and object of this project, sorted and indented so that two builds
 of the same sources give the same bytes. ``spec_import`` and ``sphinx-spec
 query`` read it back through :func:`parse`, which checks the format version
@@ -10,11 +11,16 @@ and the JSON Schema shipped in ``schema/spec.schema.json``.
 from __future__ import annotations
 
 import dataclasses
+import filecmp
+import hashlib
 import json
-from collections.abc import Callable
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
@@ -58,10 +64,33 @@ class FormatProblem(Exception):
 # -- writing -------------------------------------------------------------------------------
 
 
+FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def field_names(cls: type) -> tuple[str, ...]:
+    names = FIELD_NAMES.get(cls)
+    if names is None:
+        names = FIELD_NAMES[cls] = tuple(field.name for field in dataclasses.fields(cls))
+    return names
+
+
+def plain(value: Any) -> Any:
+    """*value* as JSON writes it, as ``dataclasses.asdict`` gives it (without copying)."""
+    if isinstance(value, (str, int, float, type(None))):
+        return value
+    if isinstance(value, (tuple, list)):
+        return [plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {name: plain(getattr(value, name)) for name in field_names(type(value))}
+    return value
+
+
 def record_fields(record: Located) -> dict[str, Any]:
     fields = {
-        name: list(value) if isinstance(value, tuple) else value
-        for name, value in dataclasses.asdict(record).items()
+        name: plain(getattr(record, name))
+        for name in field_names(type(record))
         if name not in PRIVATE_FIELDS
     }
     fields["line"] = fields.pop("lineno")
@@ -92,8 +121,12 @@ def url_of(builder: Builder, record: Located) -> str:
 
 
 def spec_entry(index: ProjectIndex, builder: Builder, spec: Spec) -> dict[str, Any]:
-    entry = record_fields(spec)
-    entry["url"] = url_of(builder, spec)
+    return {**record_fields(spec), **spec_derived(index, builder, spec)}
+
+
+def spec_derived(index: ProjectIndex, builder: Builder, spec: Spec) -> dict[str, Any]:
+    """What a spec's entry says beyond its record: where it is, what the project says of it."""
+    entry: dict[str, Any] = {"url": url_of(builder, spec)}
     entry["superseded_by"] = index.relations.superseded_by.get(spec.id, [])
     entry["depended_on_by"] = index.relations.depended_on_by.get(spec.id, [])
     entry["counts"] = dataclasses.asdict(index.counts_for(spec.id))
@@ -168,10 +201,21 @@ def review_fields(index: ProjectIndex, spec: Spec) -> dict[str, Any]:
 
 
 def object_entry(index: ProjectIndex, builder: Builder, obj: SpecObject) -> dict[str, Any]:
+    return {**object_fields(obj), **object_derived(index, builder, obj)}
+
+
+def object_fields(obj: SpecObject) -> dict[str, Any]:
+    """What an object's entry takes from its record alone."""
     entry = record_fields(obj)
-    entry.update(kind=obj.kind, full_id=obj.full_id, url=url_of(builder, obj))
+    entry.update(kind=obj.kind, full_id=obj.full_id)
     if obj.kind in DECIDING:  # an approval's own `fingerprint` is the version it approved
         entry["fingerprint"] = object_fingerprint(obj)
+    return entry
+
+
+def object_derived(index: ProjectIndex, builder: Builder, obj: SpecObject) -> dict[str, Any]:
+    """What an object's entry says beyond its record: where it is, how it is verified."""
+    entry: dict[str, Any] = {"url": url_of(builder, obj)}
     found = index.verification(obj)
     if found is not None:  # a tracked kind (untested without a test), or one a test names
         entry["verification"] = verification_entry(found)
@@ -194,18 +238,168 @@ def dumps(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def write_spec_json(app: Sphinx, exception: BaseException | None) -> None:
+#: What the export keeps of a record's entry between builds: the record it was made of (the
+#: same object after the environment is unpickled, as long as its document was not read
+#: again), a digest of what the project says of it, and where its text is in the file.
+Entry = tuple[Located, bytes, int, int]
+
+
+def derived_digest(derived: dict[str, Any]) -> bytes:
+    return hashlib.blake2b(repr(derived).encode("utf-8", "replace"), digest_size=12).digest()
+
+
+def entry_bytes(record: Located, fields: Callable[[Any], dict[str, Any]], derived: dict) -> bytes:
+    """A record's entry as :func:`dumps` writes it inside the export's lists."""
+    text = json.dumps({**fields(record), **derived}, indent=2, sort_keys=True, ensure_ascii=False)
+    return text.replace("\n", "\n    ").encode("utf-8", "replace")
+
+
+class Exported:
+    """What the export last wrote to one file, and where each record's entry is in it.
+
+    An entry whose record and derived values are unchanged is copied from the file as
+    it was written, not made again; the new text streams to a temporary file, which
+    replaces the export only if it differs.
+    """
+
+    def __init__(self) -> None:
+        #: the store's version and the settings the file was written under, and its stat
+        self.key: tuple[Any, ...] = ()
+        self.stat: tuple[int, int] = (-1, -1)
+        self.digest = ""
+        self.entries: dict[tuple[str, str], Entry] = {}
+
+    def write(
+        self, target: Path, index: ProjectIndex, builder: Builder, project: str, ours: bool
+    ) -> None:
+        """Write the export to *target* if its text changed (*ours*: *target* is as written)."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        try:
+            with open(handle, "wb") as out, open_if(target, ours) as old:
+                digest = self.stream(out, old, index, builder, project)
+            if (ours and digest == self.digest) or (not ours and same_bytes(temporary, target)):
+                self.digest = digest
+                return  # the same text: the file is left as it is
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)  # as a file written in place would be
+            os.replace(temporary, target)
+            self.digest = digest
+        finally:
+            Path(temporary).unlink(missing_ok=True)
+
+    def stream(
+        self,
+        out: BinaryIO,
+        old: BinaryIO | None,
+        index: ProjectIndex,
+        builder: Builder,
+        project: str,
+    ) -> str:
+        """Write the text to *out*, each unchanged entry copied from *old*; its digest."""
+        hasher, fresh = hashlib.sha1(), dict[tuple[str, str], Entry]()
+        position = 0
+
+        def emit(data: bytes) -> None:
+            nonlocal position
+            out.write(data)
+            hasher.update(data)
+            position += len(data)
+
+        def array(entries: Iterator[tuple[tuple[str, str], Located, Any, dict[str, Any]]]) -> None:
+            first = True
+            for key, record, fields, derived in entries:
+                emit(b"[\n    " if first else b",\n    ")
+                first = False
+                digest, kept = derived_digest(derived), self.entries.get(key)
+                if old is not None and kept and kept[0] is record and kept[1] == digest:
+                    old.seek(kept[2])
+                    data = old.read(kept[3])
+                else:
+                    data = entry_bytes(record, fields, derived)
+                fresh[key] = (record, digest, position, len(data))
+                emit(data)
+            emit(b"[]" if first else b"\n  ]")
+
+        local = index.local
+        emit(b'{\n  "objects": ')
+        array(
+            (key, obj, object_fields, object_derived(index, builder, obj))
+            for key, obj in sorted(local.objects.items())
+        )
+        name = json.dumps(project, ensure_ascii=False).encode("utf-8", "replace")
+        emit(b',\n  "project": ' + name + b',\n  "specs": ')
+        array(
+            (("", key), spec, record_fields, spec_derived(index, builder, spec))
+            for key, spec in sorted(local.specs.items())
+        )
+        emit(b',\n  "version": %d\n}\n' % FORMAT_VERSION)
+        self.entries = fresh  # records gone from the project are forgotten
+        return hasher.hexdigest()
+
+
+def same_bytes(path: str, other: Path) -> bool:
+    try:
+        return filecmp.cmp(path, other, shallow=False)
+    except OSError:
+        return False
+
+
+@contextmanager
+def open_if(path: Path, wanted: bool) -> Iterator[BinaryIO | None]:
+    """*path* opened for reading if *wanted* and it can be, else None."""
+    try:
+        stream = path.open("rb") if wanted else None
+    except OSError:
+        stream = None
+    try:
+        yield stream
+    finally:
+        if stream is not None:
+            stream.close()
+
+
+def file_stat(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (stat.st_size, stat.st_mtime_ns)
+
+
+def export_key(app: Sphinx) -> tuple[Any, ...]:
+    """What the export's text depends on besides the records: the store's version (any change
+    of a document, an import, a report) and the settings the entries read."""
+    config = app.config
+    names = ("project", "root_doc", "html_file_suffix", "html_link_suffix", "spec_link_patterns")
+    return (
+        store_of(app.env).version,
+        app.builder.name,
+        repr([getattr(config, name, None) for name in names]),
+    )
+
+
+def write_spec_json(app: Sphinx) -> None:
     """Write the export (``spec_json_file``) next to the pages, for builders that write files.
 
     A file of that name that the export did not write (an OpenAPI document in
-    ``html_extra_path``, say) is left alone, with a warning at ``conf.py``.
+    ``html_extra_path``, say) is left alone, with a warning at ``conf.py``. The file is
+    written again only when its text changed, and its text is made again only when
+    something changed since it was written (a document, an import, a test report, a
+    setting the entries read), each unchanged record's entry kept from the last time.
     """
-    if exception is not None or not app.config.spec_json or app.builder.name == "dummy":
+    if not app.config.spec_json or app.builder.name == "dummy":
         return
     name = app.config.spec_json_file
     target = Path(app.outdir) / name
+    store = store_of(app.env)
+    exported = store.exported.setdefault(str(target), Exported())
+    key, ours = export_key(app), file_stat(target) == exported.stat
+    if ours and key == exported.key:
+        return  # nothing changed since the export wrote this file
     provider = extra_file(app, name)
-    if provider or (target.exists() and not written_by_export(target)):
+    if provider or (target.exists() and not ours and not written_by_export(target)):
         why = f"html_extra_path provides {provider}" if provider else "it is not a spec.json export"
         warn(
             f"spec_json_file: {name} is a file of the project ({why}); it is kept and the export "
@@ -214,10 +408,8 @@ def write_spec_json(app: Sphinx, exception: BaseException | None) -> None:
             config_location(app, "html_extra_path" if provider else "spec_json_file"),
         )
         return
-    text = dumps(export(store_of(app.env).index, app.builder, app.config.project))
-    if not target.is_file() or target.read_text(encoding="utf-8") != text:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+    exported.write(target, store.index, app.builder, app.config.project, ours)
+    exported.key, exported.stat = key, file_stat(target)
 
 
 def extra_file(app: Sphinx, name: str) -> str:
@@ -425,7 +617,3 @@ def records(
     except (TypeError, ValueError, KeyError, OverflowError) as exc:  # valid, yet unusable
         raise FormatProblem(f"holds a record that cannot be used ({type(exc).__name__})") from exc
     return ImportedSpecs(specs, objects, verification)
-
-
-def setup_specjson(app: Sphinx) -> None:
-    app.connect("build-finished", write_spec_json)

@@ -10,6 +10,7 @@ documents, and are read again at the start of every build. The project index
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
@@ -43,6 +44,11 @@ class SpecStore:
         self.rich: dict[str, dict[tuple[str, str, str], list[Any]]] = {}
         #: output directory → docname → digest of the cross-document data its page shows
         self.fingerprints: dict[str, dict[str, str]] = {}
+        #: each ``spec.json`` written (its path) → what was written, kept to write it again
+        #: only when it changed (a :class:`~sphinx_spec.specjson.Exported`)
+        self.exported: dict[str, Any] = {}
+        #: output directory → the store's version when its digests were taken
+        self.fingerprinted: dict[str, int] = {}
         #: what ``spec_import`` brought in; read again at the start of every build
         self.imported: tuple[ImportedSpecs, ...] = ()
         #: what ``spec_test_reports`` named, read again at the start of every build, and
@@ -51,10 +57,17 @@ class SpecStore:
         self.verify: tuple[str, ...] = ()
         #: the terms ordinary glossaries define, noted after every reading
         self.glossary: dict[str, tuple[str, str]] = {}
-        #: what the project-wide checks found in this build
+        #: what the project-wide checks found, and the version and settings they checked
         self.findings: tuple[Finding, ...] = ()
+        self.findings_for: tuple[int, object] | None = None
         #: the build's date (``spec_today``), set after every reading
         self.today = datetime.date.min
+        #: goes up with every change of what the index is derived from; pickled, so that a
+        #: build can tell that nothing changed since it last derived something (a page's
+        #: digest, the findings, the export) and keep what it derived then
+        self.version = 0
+        #: digests of the inputs read again on every build (imports, reports, glossary)
+        self.inputs: dict[str, str] = {}
         self._index: ProjectIndex | None = None
 
     def __getstate__(self) -> dict[str, Any]:
@@ -63,28 +76,50 @@ class SpecStore:
         state["imported"] = ()
         state["reports"] = TestReports()
         state["glossary"] = {}
-        state["findings"] = ()
         return state
+
+    def changed(self) -> None:
+        """Something the index is derived from changed: derive it again when asked."""
+        self._index = None
+        self.version += 1
+
+    def _input_changed(self, name: str, value: object) -> bool:
+        """Whether an input read again on every build differs from the last build's.
+
+        The inputs themselves are not pickled; their digests are, so that reading the
+        same imports or reports again is not a change.
+        """
+        digest = hashlib.sha1(repr(value).encode("utf-8", "surrogatepass")).hexdigest()
+        if self.inputs.get(name) == digest:
+            return False
+        self.inputs[name] = digest
+        return True
 
     def set_imported(self, imported: Iterable[ImportedSpecs]) -> None:
         self.imported = tuple(imported)
-        self._index = None
+        if self._input_changed("imported", self.imported):
+            self.changed()
+        else:
+            self._index = None
 
     def set_reports(self, reports: TestReports, verify: Iterable[str] = ()) -> None:
-        verify = tuple(verify)
-        if reports != self.reports or verify != self.verify:
-            self.reports, self.verify = reports, verify
+        self.reports, self.verify = reports, tuple(verify)
+        if self._input_changed("reports", (reports, self.verify)):
+            self.changed()
+        else:
             self._index = None
 
     def set_glossary(self, glossary: dict[str, tuple[str, str]]) -> None:
-        if glossary != self.glossary:
-            self.glossary = glossary
+        self.glossary = glossary
+        if self._input_changed("glossary", glossary):
+            self.changed()
+        else:
             self._index = None
 
     def set_today(self, today: datetime.date) -> None:
         if today != self.today:
             self.today = today
-            self._index = None
+            self.changed()
 
     def add_document(
         self,
@@ -104,6 +139,7 @@ class SpecStore:
         self.views[docname] = tuple(views)
         if rich:
             self.rich[docname] = rich
+        self.changed()
 
     def tables(self) -> tuple[dict[str, Any], ...]:
         """The per-document tables, all keyed by docname."""
@@ -112,12 +148,12 @@ class SpecStore:
     def purge(self, docname: str) -> None:
         for table in self.tables():
             table.pop(docname, None)
-        self._index = None
+        self.changed()
 
     def merge(self, docnames: set[str], other: SpecStore) -> None:
         for mine, theirs in zip(self.tables(), other.tables(), strict=True):
             mine.update({doc: value for doc, value in theirs.items() if doc in docnames})
-        self._index = None
+        self.changed()
 
     @property
     def index(self) -> ProjectIndex:

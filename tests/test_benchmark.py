@@ -105,10 +105,6 @@ def html_page(root: Path, page: str):
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
-RENAMED = f"Option 1 (renamed) for service {SPECS // 2}"
-OLD = f"Option 1 for service {SPECS // 2}"
-
-
 @pytest.mark.parametrize(
     ("variant", "fresh"),
     [("spec", True), ("plain (stale)", False), ("plain (updated)", True)],
@@ -117,27 +113,30 @@ def test_the_edit_scenario_renames_an_approach_and_the_view_follows_or_not(
     tmp_path, variant, fresh
 ):
     setup = setup_of(tmp_path, variant.split()[0])
-    measured, root = bench.edit(setup, variant)
+    _built, root = bench.full(setup, variant.split()[0])
+    measured = bench.edit(setup, variant, root)
     assert measured.seconds > 0
     assert measured.mib > 10  # ru_maxrss of a Sphinx process
-    assert RENAMED in page_text(root, f"specs/{bench.spec_id(SPECS // 2).lower()}")
+    number = bench.edited_spec(SPECS, variant)
+    renamed, old = f"Option 1 (renamed) for service {number}", f"Option 1 for service {number}"
+    assert renamed in page_text(root, f"specs/{bench.spec_id(number).lower()}")
     trade_offs = [
         text_of(tr.find("td")) for tr in html_page(root, "tradeoffs").select("table tr") if tr.td
     ]
-    assert (RENAMED in trade_offs) is fresh
-    assert (OLD in trade_offs) is not fresh
+    assert (renamed in trade_offs) is fresh
+    assert (old in trade_offs) is not fresh
     assert len(trade_offs) == 5 * SPECS
 
 
 def test_no_change_writes_nothing_beyond_sphinx_own_files_in_plain(tmp_path):
     setup = setup_of(tmp_path, "plain")
-    measured = bench.no_change(setup, "plain")
+    _built, root = bench.full(setup, "plain")
+    measured = bench.no_change(setup, "plain", root)
     # Sphinx 9's HTML builder writes its index pages again every time, Sphinx 8.1's does not
     assert all(bench.SPHINX_OWN.fullmatch(name) for name in measured.written)
     assert bench.beyond_sphinx(measured.written) == []
-    root = next(tmp_path.glob("*-plain-nochange"))
     # the detection sees a page the next build writes, and its new content
     bench.edit_one_spec(root, "plain (stale)", SPECS)
-    again = bench.no_change(setup, "plain", root=root)
+    again = bench.no_change(setup, "plain", root)
     page = f"specs/{bench.spec_id(SPECS // 2).lower()}.html (changed)"
     assert page in bench.beyond_sphinx(again.written or [])

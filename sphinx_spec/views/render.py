@@ -12,16 +12,20 @@ with a ``spec.view`` warning.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.builders import Builder
 from sphinx.locale import get_translation
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from sphinx_spec.builders import BuilderKind, current_builder
+from sphinx_spec.builders import BuilderKind, builder_of, current_builder
 from sphinx_spec.diagrams import MERMAID_MAX_EDGES, MERMAID_MAX_TEXT, mermaid_node, spec_graph
 from sphinx_spec.directives.objects import NEEDS_REVIEW, suspect_badge
+from sphinx_spec.domain import link_to
+from sphinx_spec.index import ProjectIndex
 from sphinx_spec.nodes import IdAllocator, badge, code_spans, spec_view, spec_xref
 from sphinx_spec.report import warn
 from sphinx_spec.richtext import view_copy
@@ -52,11 +56,26 @@ from sphinx_spec.views.query import (
 _ = get_translation("sphinx_spec")
 
 
-def link_node(link: Link, docname: str) -> nodes.Node:
-    attrs: dict[str, Any] = {"spec_step": link.step} if link.step else {}
-    if link.kind == "spec" and link.text == link.target:
-        attrs["classes"] = ["spec-nowrap"]  # ids stay on one line
-    return spec_xref(link.kind, link.target, docname, link.text, explicit=True, **attrs)
+@dataclass(frozen=True)
+class Page:
+    """The page a view is drawn on; with the builder and the index, its links are made
+    resolved, where they land known (a view's rows are thousands of links)."""
+
+    docname: str
+    builder: Builder | None = None
+    index: ProjectIndex | None = None
+
+
+def link_node(link: Link, page: Page) -> nodes.Node:
+    classes = ["spec-nowrap"] if link.kind == "spec" and link.text == link.target else []
+    found = page.index.resolve(link.kind, link.target, page.docname) if page.index else None
+    if found is None or page.builder is None:  # Sphinx resolves it, or reports it dangling
+        attrs: dict[str, Any] = {"spec_step": link.step} if link.step else {}
+        return spec_xref(
+            link.kind, link.target, page.docname, link.text, explicit=True, classes=classes, **attrs
+        )
+    shown = nodes.inline(link.text, link.text, classes=classes)  # ids stay on one line
+    return link_to(page.builder, page.docname, found, link.step, shown)
 
 
 #: the attribute of the inline a rich cell is drawn in, until :func:`fill_rich` fills it
@@ -80,12 +99,12 @@ def fill_rich(block: nodes.Element, store: SpecStore, docname: str) -> None:
             node += view_copy(parsed, cell.docname, docname, store.index)
 
 
-def joined(parts: tuple[Cell, ...], docname: str) -> list[nodes.Node]:
+def joined(parts: tuple[Cell, ...], page: Page) -> list[nodes.Node]:
     """The nodes of each part, separated by commas."""
     listed: list[nodes.Node] = []
     for n, part in enumerate(parts):
         listed += [nodes.Text(", ")] if n else []
-        listed += cell_nodes(part, docname)
+        listed += cell_nodes(part, page)
     return listed
 
 
@@ -117,7 +136,7 @@ def drop_tooltips(block: nodes.Element) -> None:
             abbr.replace_self(nodes.inline(abbr.astext(), abbr.astext(), classes=abbr["classes"]))
 
 
-def cell_nodes(cell: Cell, docname: str) -> list[nodes.Node]:
+def cell_nodes(cell: Cell, page: Page) -> list[nodes.Node]:
     if isinstance(cell, Verification):
         return verification_nodes(cell)
     if isinstance(cell, Rich):
@@ -125,16 +144,16 @@ def cell_nodes(cell: Cell, docname: str) -> list[nodes.Node]:
     if isinstance(cell, Badge):
         return [badge(cell.text, f"spec-{cell.family}-{cell.status}")]
     if isinstance(cell, Parts):
-        return joined(cell.parts, docname)
+        return joined(cell.parts, page)
     if (
         isinstance(cell, tuple)
         and not isinstance(cell, Link)
         and cell
         and isinstance(cell[0], Link)
     ):
-        return joined(cell, docname)
+        return joined(cell, page)
     if isinstance(cell, Link):
-        return [link_node(cell, docname)]
+        return [link_node(cell, page)]
     if isinstance(cell, Coded):
         return code_spans(cell.text)
     if isinstance(cell, Marked):
@@ -155,7 +174,7 @@ Columns = list[tuple[str, int]]
 
 
 def table(
-    view: View, rows: tuple[Row, ...], docname: str, layout: str, columns: Columns
+    view: View, rows: tuple[Row, ...], page: Page, layout: str, columns: Columns
 ) -> nodes.table:
     """A table with a header row; ``longtable`` so that LaTeX can break it across pages.
 
@@ -168,7 +187,7 @@ def table(
     group += nodes.tbody(
         "",
         *(
-            nodes.row("", *(entry(cell_nodes(c, docname)) for c in row), classes=row_classes(row))
+            nodes.row("", *(entry(cell_nodes(c, page)) for c in row), classes=row_classes(row))
             for row in rows
         ),
     )
@@ -182,16 +201,14 @@ def row_classes(row: Row) -> list[str]:
     return [f"spec-row-{cell.status}" for cell in row if isinstance(cell, Badge) and cell.marked]
 
 
-def row_list(
-    view: View, rows: tuple[Row, ...], docname: str, columns: Columns
-) -> nodes.bullet_list:
+def row_list(view: View, rows: tuple[Row, ...], page: Page, columns: Columns) -> nodes.bullet_list:
     """The rows as a bulleted list, for where a table cannot go: ``first — Column: value · …``."""
     items = nodes.bullet_list(classes=["spec-view", f"spec-view-{view.name}", "spec-view-list"])
     for row in rows:
-        paragraph = nodes.paragraph("", "", *cell_nodes(row[0], docname))
+        paragraph = nodes.paragraph("", "", *cell_nodes(row[0], page))
         separator = " — "
         for (column, _width), cell in zip(columns[1:], row[1:], strict=True):
-            shown = cell_nodes(cell, docname)
+            shown = cell_nodes(cell, page)
             if shown:
                 paragraph += [nodes.Text(f"{separator}{column}: "), *shown]
                 separator = " · "
@@ -204,16 +221,16 @@ def entry(children: list[nodes.Node]) -> nodes.entry:
 
 
 def section_nodes(
-    view: View, section: Section, query: ViewQuery, layout: str = TABLE
+    view: View, section: Section, query: ViewQuery, page: Page, layout: str = TABLE
 ) -> list[nodes.Node]:
     rendered: list[nodes.Node] = []
-    docname, columns = query.docname, view.layout(query)
+    columns = view.layout(query)
     if section.heading is not None:
-        rendered.append(nodes.rubric("", "", link_node(section.heading, docname)))
+        rendered.append(nodes.rubric("", "", link_node(section.heading, page)))
     if section.rows and layout == LIST:
-        rendered.append(row_list(view, section.rows, docname, columns))
+        rendered.append(row_list(view, section.rows, page, columns))
     elif section.rows:
-        rendered.append(table(view, section.rows, docname, layout, columns))
+        rendered.append(table(view, section.rows, page, layout, columns))
     return rendered
 
 
@@ -230,13 +247,13 @@ def summary_line(result: ViewResult) -> nodes.paragraph:
     return nodes.paragraph("", " · ".join(parts), classes=["spec-view-summary"])
 
 
-def listed_nodes(result: ViewResult, docname: str) -> list[nodes.Node]:
+def listed_nodes(result: ViewResult, page: Page) -> list[nodes.Node]:
     if not result.listed:
         return []
     items = nodes.bullet_list()
     for obj, spec in result.listed:
-        paragraph = nodes.paragraph("", "", *cell_nodes(obj, docname), nodes.Text(" ("))
-        paragraph += [*cell_nodes(spec, docname), nodes.Text(")")]
+        paragraph = nodes.paragraph("", "", *cell_nodes(obj, page), nodes.Text(" ("))
+        paragraph += [*cell_nodes(spec, page), nodes.Text(")")]
         items += nodes.list_item("", paragraph)
     title = str(result.listed_title)
     return [nodes.rubric(title, title), items]
@@ -250,7 +267,7 @@ EDGE_LABELS = {
 
 
 def render_graph(
-    graph: SpecGraph, query: ViewQuery, number: int, ids: IdAllocator | None = None
+    graph: SpecGraph, query: ViewQuery, number: int, page: Page, ids: IdAllocator | None = None
 ) -> list[nodes.Node]:
     """The Mermaid flowchart, and a list of its specs whose links the graph's nodes reuse."""
     labels = {relation: str(label) for relation, label in EDGE_LABELS.items()}
@@ -273,7 +290,7 @@ def render_graph(
     by_id = {node.node_id: node for node in graph.nodes}
     for node in graph.nodes:
         item = nodes.list_item("", classes=[f"spec-graph-node-{node.node_id}"])
-        paragraph = nodes.paragraph("", "", link_node(node.spec, query.docname))
+        paragraph = nodes.paragraph("", "", link_node(node.spec, page))
         suspect = [
             by_id[edge.target]
             for edge in graph.edges
@@ -298,8 +315,13 @@ def render_view(
     *,
     layout: str = TABLE,
     ids: IdAllocator | None = None,
+    page: Page | None = None,
 ) -> list[nodes.Node]:
-    """The nodes of one view: title, summary, tables, listed items, or a no-match note."""
+    """The nodes of one view: title, summary, tables, listed items, or a no-match note.
+
+    With a *page* that knows the builder and the index, links are made resolved.
+    """
+    page = page or Page(query.docname)
     rendered: list[nodes.Node] = []
     if query.title:
         rendered.append(nodes.rubric(query.title, query.title))
@@ -309,10 +331,10 @@ def render_view(
         note = str(view.empty_note)
         return [*rendered, nodes.paragraph("", note, classes=["spec-view-empty"])]
     if result.graph is not None:
-        return [*rendered, *render_graph(result.graph, query, number, ids)]
+        return [*rendered, *render_graph(result.graph, query, number, page, ids)]
     for section in result.sections:
-        rendered += section_nodes(view, section, query, layout)
-    rendered += listed_nodes(result, query.docname)
+        rendered += section_nodes(view, section, query, page, layout)
+    rendered += listed_nodes(result, page)
     return rendered
 
 
@@ -352,7 +374,8 @@ def table_layout(builder: BuilderKind, tables: list[nodes.table]) -> tuple[str, 
 class RenderViews(SphinxPostTransform):
     """Replace each ``spec_view`` placeholder with its view, from the project index.
 
-    Priority 5: the references it adds are resolved by Sphinx at priority 10.
+    Priority 5, before Sphinx resolves references (10): the view's links are made
+    resolved (it knows where each lands); one it cannot resolve is left to Sphinx.
     """
 
     default_priority = 5
@@ -360,6 +383,7 @@ class RenderViews(SphinxPostTransform):
     def run(self, **kwargs: Any) -> None:
         index = store_of(self.env).index
         builder = current_builder(self.env)
+        writer = builder_of(self.env)
         placeholders = list(self.document.findall(spec_view))
         ids = IdAllocator(self.document) if placeholders else None
         for number, placeholder in enumerate(placeholders):
@@ -371,7 +395,8 @@ class RenderViews(SphinxPostTransform):
             if reason and any(section.rows for section in result.sections):
                 warn(f"{query.view}: {reason}; the view is shown as a list", "view", query.location)
             container = nodes.container("", classes=["spec-view-block"])
-            container += render_view(view, result, query, number, layout=layout, ids=ids)
+            page = Page(query.docname, writer, index)
+            container += render_view(view, result, query, number, layout=layout, ids=ids, page=page)
             fill_rich(container, store_of(self.env), query.docname)
             if not builder.is_html:
                 drop_tooltips(container)
