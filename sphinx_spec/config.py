@@ -126,6 +126,11 @@ def kinds_value(value: Any) -> list[str]:
     return string_list(value, "object kinds such as 'error-path'")
 
 
+def index_kinds_value(value: Any) -> list[str]:
+    """``spec_index_entries``: ``spec`` and object kinds, by directive or kind name."""
+    return string_list(value, "kinds such as 'spec' or 'spec-term'")
+
+
 def fields_value(value: Any) -> list[Any]:
     """A list of entries, each checked (and dropped if wrong) by :func:`custom_fields`."""
     if not isinstance(value, (list, tuple)):
@@ -214,6 +219,9 @@ SETTINGS = (
     Setting("spec_suppress", [], "", (list, tuple), "option", suppress_value),
     Setting("spec_test_reports", [], "", (list, tuple, str), "option", reports_value),
     Setting("spec_require_verification", [], "", (list, tuple), "option", kinds_value),
+    Setting(
+        "spec_index_entries", ["spec", "term"], "env", (list, tuple), "option", index_kinds_value
+    ),
 )
 
 
@@ -240,6 +248,7 @@ def validate_config(app: Sphinx, config: Config) -> None:
     config.spec_fields = custom_fields(app, config.spec_fields)
     config.spec_link_patterns = known_link_patterns(app, config.spec_link_patterns)
     config.spec_require_verification = known_kinds(app, config.spec_require_verification)
+    config.spec_index_entries = indexed_kinds(app, config.spec_index_entries)
 
 
 def known_kinds(app: Sphinx, names: list[str]) -> list[str]:
@@ -247,6 +256,14 @@ def known_kinds(app: Sphinx, names: list[str]) -> list[str]:
     by_name = {kind.name: kind.name for kind in KINDS_BY_DIRECTIVE.values()}
     by_name |= {directive: kind.name for directive, kind in KINDS_BY_DIRECTIVE.items()}
     return known_names(app, "spec_require_verification", names, by_name, "object kinds")
+
+
+def indexed_kinds(app: Sphinx, names: list[str]) -> list[str]:
+    """The kind names ``spec_index_entries`` means (``spec`` too); unknown ones warn at conf.py."""
+    by_name = {kind.name: kind.name for kind in KINDS_BY_DIRECTIVE.values()}
+    by_name |= {directive: kind.name for directive, kind in KINDS_BY_DIRECTIVE.items()}
+    by_name[SPEC_KIND] = SPEC_KIND
+    return known_names(app, "spec_index_entries", names, by_name, "kinds")
 
 
 def known_directives(app: Sphinx, required: list[str]) -> list[str]:
@@ -261,9 +278,10 @@ def known_names(
     """What each known entry of *setting* means, each once; unknown entries warn at conf.py."""
     unknown = [name for name in names if name not in known]
     if unknown:
+        listed = [SPEC_KIND] if SPEC_KIND in known else []
         warn(
             f"{setting} names unknown {what}: {', '.join(unknown)} "
-            f"(known: {', '.join(KINDS_BY_DIRECTIVE)})",
+            f"(known: {', '.join([*listed, *KINDS_BY_DIRECTIVE])})",
             "option",
             config_location(app, setting),
         )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from collections.abc import Collection
 from typing import Any
 
 from docutils import nodes
@@ -22,7 +23,7 @@ from sphinx.application import Sphinx
 from sphinx.locale import get_translation
 from sphinx.transforms import SphinxTransform
 
-from sphinx_spec.model import KINDS, ErrorPath, Flow, Spec, SpecObject, Term
+from sphinx_spec.model import KINDS, SPEC_KIND, ErrorPath, Flow, Spec, SpecObject, Term
 from sphinx_spec.nodes import spec_card_details
 from sphinx_spec.report import warn
 
@@ -79,7 +80,7 @@ class SettleRecords(SphinxTransform):
                 warn(repeated_spec(specs[0], (node, record)), "duplicate", record.location)
             elif record.id:
                 settled = dataclasses.replace(record, anchor=self.anchor(node, f"spec-{record.id}"))
-                add_index_entries(node, settled)
+                add_index_entries(node, settled, self.config.spec_index_entries)
                 node[RECORD] = settled
                 # only this card's own details: a spec nested in its body keeps its own record
                 for details in node.children:
@@ -121,7 +122,7 @@ class SettleRecords(SphinxTransform):
             )
             show_id(node, final.local_id)
             if final.anchor and final.spec_id:
-                add_index_entries(node, final)
+                add_index_entries(node, final, self.config.spec_index_entries)
             if isinstance(final, Flow) and final.anchor:
                 anchor_steps(self.document, node, final)
             node[RECORD] = final
@@ -254,9 +255,14 @@ def index_entries(record: Spec | SpecObject) -> list[str]:
     ]
 
 
-def add_index_entries(node: nodes.Element, record: Spec | SpecObject) -> None:
+def add_index_entries(
+    node: nodes.Element, record: Spec | SpecObject, indexed: Collection[str]
+) -> None:
     """General index entries for *record*, after its anchor (Sphinx's index collector reads
-    them when the document has been read, after this transform)."""
+    them when the document has been read, after this transform), if its kind is one of
+    *indexed* (``spec_index_entries``)."""
+    if (SPEC_KIND if isinstance(record, Spec) else record.kind) not in indexed:
+        return
     entries = [("single", text, record.anchor, "", None) for text in index_entries(record)]
     position = 1 if node.children and isinstance(node[0], nodes.target) else 0
     node.insert(position, addnodes.index(entries=entries, inline=False))

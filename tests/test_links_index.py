@@ -19,7 +19,7 @@ from helpers import build, html, located, text_of, warnings_of
 
 from sphinx_spec.index import ProjectIndex, did_you_mean
 from sphinx_spec.links import parse_links
-from sphinx_spec.model import Approach, Flow, Spec, SpecLink
+from sphinx_spec.model import KINDS_BY_DIRECTIVE, Approach, Flow, Spec, SpecLink
 
 ROOT = Path(__file__).parent / "roots" / "test-links-kep"
 JIRA = "https://jira.example.com/browse/"
@@ -382,3 +382,40 @@ def test_a_card_link_to_a_spec_follows_the_spec_on_an_incremental_build(tmp_path
     index.write_text(index.read_text(encoding="utf-8").replace("kep1000", "drain"), "utf-8")
     app = build(src, "html")
     assert field_links(app, "kep2000", "Links")[0][1] == ("KEP-1000", "drain.html#spec-kep-1000")
+
+
+def test_by_default_the_general_index_lists_specs_and_terms_only(tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src)
+    conf = src / "conf.py"
+    conf.write_text(
+        conf.read_text(encoding="utf-8").replace("spec_index_entries", "unused"), "utf-8"
+    )
+    app = build(src, "html")
+    entries = index_links(app)
+    assert entries["KEP-1000 (spec)"] == "kep1000.html#spec-kep-1000"
+    assert entries["Node shutdown (spec KEP-2000)"] == "kep2000.html#spec-kep-2000"
+    assert entries["grace period"] == "kep2000.html#term-kep-2000-grace"
+    assert not [text for text in entries if " in KEP-" in text]  # no approach, flow, …
+    latex = build(src, "latex")
+    tex = (Path(latex.outdir) / "links.tex").read_text(encoding="utf-8")
+    assert r"\spxentry{KEP\sphinxhyphen{}2000}\spxextra{spec}" in tex
+    assert "approach in" not in tex
+
+
+def test_an_unknown_kind_in_spec_index_entries_warns_at_conf_py(tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src)
+    conf = src / "conf.py"
+    text = conf.read_text(encoding="utf-8").replace('"spec-term"]', '"spec-term", "widget"]')
+    conf.write_text(text, "utf-8")
+    app = build(src, "html")
+    number = next(
+        n for n, line in enumerate(text.splitlines(), 1) if line.startswith("spec_index_entries")
+    )
+    assert [w for w in located(app, "option") if "spec_index_entries" in w] == [
+        f"conf.py:{number}: spec_index_entries names unknown kinds: widget (known: spec, "
+        + ", ".join(KINDS_BY_DIRECTIVE)
+        + ")"
+    ]
+    assert "Drain first (approach in KEP-1000)" in index_links(app)

@@ -26,6 +26,7 @@ from sphinx_spec.diagrams import MERMAID_MAX_EDGES, MERMAID_MAX_TEXT, mermaid_no
 from sphinx_spec.directives.objects import NEEDS_REVIEW, suspect_badge
 from sphinx_spec.domain import link_to
 from sphinx_spec.index import ProjectIndex
+from sphinx_spec.links import patterns_of
 from sphinx_spec.nodes import IdAllocator, badge, code_spans, spec_view, spec_xref
 from sphinx_spec.report import warn
 from sphinx_spec.richtext import view_copy
@@ -39,6 +40,7 @@ from sphinx_spec.views.catalog import (
     shown_query,
     view_result,
 )
+from sphinx_spec.views.html import RowWriter, Unwritten
 from sphinx_spec.views.query import (
     Badge,
     Cell,
@@ -64,6 +66,8 @@ class Page:
     docname: str
     builder: Builder | None = None
     index: ProjectIndex | None = None
+    #: for the HTML builders: writes a table's rows as HTML (see :mod:`sphinx_spec.views.html`)
+    rows: RowWriter | None = None
 
 
 def link_node(link: Link, page: Page) -> nodes.Node:
@@ -184,16 +188,30 @@ def table(
     group += [nodes.colspec(colwidth=width) for _name, width in columns]
     head = nodes.row("", *(entry([nodes.Text(name)]) for name, _width in columns))
     group += nodes.thead("", head)
-    group += nodes.tbody(
-        "",
-        *(
-            nodes.row("", *(entry(cell_nodes(c, page)) for c in row), classes=row_classes(row))
-            for row in rows
-        ),
-    )
+    written = written_rows(rows, page) if layout == TABLE else None
+    if written is not None:
+        group += nodes.tbody("", nodes.raw("", written, format="html"))
+    else:
+        group += nodes.tbody(
+            "",
+            *(
+                nodes.row("", *(entry(cell_nodes(c, page)) for c in row), classes=row_classes(row))
+                for row in rows
+            ),
+        )
     classes = ["spec-view", f"spec-view-{view.name}"]
     classes += ["longtable", "colwidths-given"] if layout == TABLE else ["spec-view-nested"]
     return nodes.table("", group, classes=classes)
+
+
+def written_rows(rows: tuple[Row, ...], page: Page) -> str | None:
+    """The rows as HTML where the page has a row writer and it writes every cell."""
+    if page.rows is None:
+        return None
+    try:
+        return page.rows.rows(rows, [row_classes(row) for row in rows])
+    except Unwritten:
+        return None
 
 
 def row_classes(row: Row) -> list[str]:
@@ -394,8 +412,14 @@ class RenderViews(SphinxPostTransform):
             layout, reason = table_layout(builder, enclosing_tables(placeholder))
             if reason and any(section.rows for section in result.sections):
                 warn(f"{query.view}: {reason}; the view is shown as a list", "view", query.location)
-            container = nodes.container("", classes=["spec-view-block"])
-            page = Page(query.docname, writer, index)
+            # derived from the specs, whose own pages the search finds: left out of its index
+            container = nodes.container("", classes=["spec-view-block", "no-search"])
+            rows = (
+                RowWriter(query.docname, writer, index, patterns_of(self.config))
+                if builder.is_html
+                else None
+            )
+            page = Page(query.docname, writer, index, rows)
             container += render_view(view, result, query, number, layout=layout, ids=ids, page=page)
             fill_rich(container, store_of(self.env), query.docname)
             if not builder.is_html:

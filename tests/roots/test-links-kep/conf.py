@@ -10,3 +10,4 @@ spec_link_patterns = {
     "(unclosed": "https://example.com/",
     r"RFC(\d+)": r"https://www.rfc-editor.org/rfc/rfc\2",
 }
+spec_index_entries = ["spec", "spec-approach", "flow", "spec-term"]
