@@ -30,6 +30,7 @@ from sphinx.environment.collectors import EnvironmentCollector
 
 from sphinx_spec.checks import project_findings
 from sphinx_spec.config import check_settings, config_location, today
+from sphinx_spec.domain import inventory
 from sphinx_spec.federation import import_specs
 from sphinx_spec.freshness import outdated_documents
 from sphinx_spec.model import SPEC_KIND, Spec, SpecObject
@@ -122,8 +123,10 @@ class SpecCollector(EnvironmentCollector):
     def get_updated_docs(self, app: Sphinx, env: BuildEnvironment) -> list[str]:
         """The pages to write again; and the export, written now rather than when the build
         finishes, so that what it keeps for the next build is pickled with the environment."""
-        outdated = outdated_documents(store_of(env), sorted(env.found_docs), str(app.outdir))
+        store = store_of(env)
+        outdated = outdated_documents(store, sorted(env.found_docs), str(app.outdir))
         write_spec_json(app)
+        inventory(store, app.config.spec_index_entries)  # listed now, pickled with the store
         return outdated
 
 

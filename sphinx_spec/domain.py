@@ -6,7 +6,7 @@ purging and merging happen in one place (:mod:`sphinx_spec.collector`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,10 +22,10 @@ from sphinx.locale import get_translation
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
-from sphinx_spec.index import Target, did_you_mean
-from sphinx_spec.model import KINDS, SPEC_KIND, SPEC_LABEL, Flow, NonGoal, Spec
+from sphinx_spec.index import ProjectIndex, Target, did_you_mean
+from sphinx_spec.model import KINDS, SPEC_KIND, SPEC_LABEL, Flow, NonGoal, Spec, Term
 from sphinx_spec.report import warn
-from sphinx_spec.store import store_of
+from sphinx_spec.store import SpecStore, store_of
 
 _ = get_translation("sphinx_spec")
 
@@ -104,12 +104,10 @@ class SpecDomain(Domain):
         return link_to(builder, fromdocname, found, step, contnode)
 
     def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
-        """This project's objects, for ``objects.inv``; imported ones stay with their project."""
-        local = store_of(self.env).index.local
-        for spec_id, spec in sorted(local.specs.items()):
-            yield spec_id, spec.title, SPEC_KIND, spec.docname, spec.anchor, 1
-        for (kind, full_id), obj in sorted(local.objects.items()):
-            yield full_id, obj.title, kind, obj.docname, obj.anchor, 1
+        """This project's objects, for ``objects.inv`` and the search; imported ones stay with
+        their project. The kinds ``spec_index_entries`` names are searched (priority 1), the
+        others are in ``objects.inv`` only (-1)."""
+        return inventory(store_of(self.env), self.env.config.spec_index_entries)[0]
 
     def get_full_qualified_name(self, node: Element) -> str | None:
         return node.get("reftarget")
@@ -126,6 +124,49 @@ def link_to(
         anchor = found.step_anchor(step)
     tooltip = found.id if isinstance(found, Spec) else found.full_id
     return reference_to(builder, fromdocname, found, anchor, contnode, tooltip)
+
+
+def inventory_terms(index: ProjectIndex) -> Iterator[tuple[str, Term]]:
+    """Each name of this project's spec terms, once, with the term it stands for.
+
+    A name the glossary defines is left to the glossary.
+    """
+    for folded, terms in sorted(index.local.terms_by_name.items()):
+        if folded not in index.glossary:
+            term = terms[0]
+            yield next(name for name in term.names if name.casefold() == folded), term
+
+
+Inventory = tuple[tuple[str, str, str, str, str, int], ...]
+
+
+def inventory(store: SpecStore, indexed: Collection[str]) -> tuple[Inventory, Inventory]:
+    """The project's objects (specs and objects; spec terms under ``std:term``), as domains
+    list them, kept with the store until it changes: a build with nothing changed lists
+    them without deriving the project index."""
+    if store.inventory is not None and store.inventory[0] == store.version:
+        return store.inventory[1]
+    index = store.index
+    local = index.local
+    objects = [
+        (spec_id, spec.title, SPEC_KIND, spec.docname, spec.anchor, priority(SPEC_KIND, indexed))
+        for spec_id, spec in sorted(local.specs.items())
+    ]
+    objects += [
+        (full_id, obj.title, kind, obj.docname, obj.anchor, priority(kind, indexed))
+        for (kind, full_id), obj in sorted(local.objects.items())
+    ]
+    terms = tuple(
+        (name, name, "term", term.docname, term.anchor, -1)  # as the glossary's: not searched
+        for name, term in inventory_terms(index)
+    )
+    listed = (tuple(objects), terms)
+    store.inventory = (store.version, listed)
+    return listed
+
+
+def priority(kind: str, indexed: Collection[str]) -> int:
+    return 1 if kind in indexed else -1
 
 
 def external_uri(builder: Builder, fromdocname: str, found: Target, anchor: str) -> str:

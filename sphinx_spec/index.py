@@ -168,6 +168,7 @@ class ProjectIndex:
         *,
         reports: TestReports = NO_REPORTS,
         verify: Iterable[str] = (),
+        decisions: dict[str, tuple[Spec, tuple[SpecObject, ...], Fingerprint]] | None = None,
     ) -> None:
         #: the build's date (``spec_today``): what is overdue is judged against it
         self.today = today
@@ -196,6 +197,9 @@ class ProjectIndex:
         self.view_results: dict[Any, Any] = {}
         self._errors_by_flow: dict[str, list[ErrorPath]] | None = None
         self._fingerprints: dict[str, Fingerprint | None] = {}
+        #: each spec's decision fingerprint with the records it was taken of, kept by the
+        #: store between builds: taken again only when one of those records changed
+        self._decisions = {} if decisions is None else decisions
         self._approvers: dict[str, list[ApproverState]] = {}
         self._reviews: dict[str, list[LinkReview]] = {}
         #: what ``spec_test_reports`` holds; objects of *tracked* kinds are "untested" without
@@ -264,9 +268,23 @@ class ProjectIndex:
             found = None
             if spec is not None:
                 found = parse_fingerprint(spec.fingerprint) if spec.external else None
-                found = found or spec_fingerprint(spec, self.objects_of(spec_id))
+                found = found or self._decision(spec)
             self._fingerprints[spec_id] = found
         return self._fingerprints[spec_id]
+
+    def _decision(self, spec: Spec) -> Fingerprint:
+        objects = tuple(self.objects_of(spec.id))
+        kept = self._decisions.get(spec.id)
+        if (
+            kept is not None
+            and kept[0] is spec
+            and len(kept[1]) == len(objects)
+            and all(old is new for old, new in zip(kept[1], objects, strict=True))
+        ):
+            return kept[2]
+        found = spec_fingerprint(spec, objects)
+        self._decisions[spec.id] = (spec, objects, found)
+        return found
 
     def approvals_of(self, spec_id: str) -> list[Approval]:
         return [obj for obj in self.objects_of(spec_id, Approval.kind) if isinstance(obj, Approval)]
@@ -274,10 +292,11 @@ class ProjectIndex:
     def approver_states(self, spec_id: str) -> list[ApproverState]:
         """Each approver's state on the current version of the spec (``:approvers:`` first)."""
         if spec_id not in self._approvers:
-            spec, current = self.specs.get(spec_id), self.fingerprint(spec_id)
+            spec, approvals = self.specs.get(spec_id), self.approvals_of(spec_id)
             states = []
-            if spec is not None and current is not None:
-                states = approver_states(spec, self.approvals_of(spec_id), current)
+            if spec is not None and (spec.approvers or approvals):  # else none, and no digest
+                current = self.fingerprint(spec_id)
+                states = approver_states(spec, approvals, current) if current else []
             self._approvers[spec_id] = states
         return self._approvers[spec_id]
 

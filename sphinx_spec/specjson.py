@@ -102,7 +102,7 @@ def record_fields(record: Located) -> dict[str, Any]:
     return fields
 
 
-def url_of(builder: Builder, record: Located) -> str:
+def url_of(builder: Builder, record: Located, pages: dict[str, str | None] | None = None) -> str:
     """The record's address relative to the output directory.
 
     Empty for builders whose output has no per-page web addresses (LaTeX,
@@ -110,23 +110,38 @@ def url_of(builder: Builder, record: Located) -> str:
     """
     if builder.format != "html":
         return ""
-    try:
-        page = builder.get_target_uri(record.docname)
-    except Exception:  # a document the builder does not write
+    pages = {} if pages is None else pages  # each document's page, as far as known
+    if record.docname not in pages:
+        pages[record.docname] = page_of(builder, record.docname)
+    page = pages[record.docname]
+    if page is None:
         return ""
-    if page.startswith("#"):  # singlehtml: "#document-<docname>" on the root page
-        page = f"{builder.config.root_doc}{getattr(builder, 'out_suffix', '.html')}"
-    page = page or "./"  # dirhtml's root document is the output directory itself
     return f"{page}#{record.anchor}" if record.anchor else page
+
+
+def page_of(builder: Builder, docname: str) -> str | None:
+    """The page of *docname* relative to the output directory; None if it has none."""
+    try:
+        page: str | None = builder.get_target_uri(docname)
+    except Exception:  # a document the builder does not write
+        page = None
+    if page is not None and page.startswith("#"):  # singlehtml: "#document-<docname>"
+        page = f"{builder.config.root_doc}{getattr(builder, 'out_suffix', '.html')}"
+    if page is not None:
+        page = page or "./"  # dirhtml's root document is the output directory itself
+    return page
 
 
 def spec_entry(index: ProjectIndex, builder: Builder, spec: Spec) -> dict[str, Any]:
     return {**record_fields(spec), **spec_derived(index, builder, spec)}
 
 
-def spec_derived(index: ProjectIndex, builder: Builder, spec: Spec) -> dict[str, Any]:
-    """What a spec's entry says beyond its record: where it is, what the project says of it."""
-    entry: dict[str, Any] = {"url": url_of(builder, spec)}
+def spec_derived(
+    index: ProjectIndex, builder: Builder, spec: Spec, pages: dict[str, str | None] | None = None
+) -> dict[str, Any]:
+    """What a spec's entry says beyond its record: where it is, what the project says of it
+    (*pages*: each document's page, as far as known)."""
+    entry: dict[str, Any] = {"url": url_of(builder, spec, pages)}
     entry["superseded_by"] = index.relations.superseded_by.get(spec.id, [])
     entry["depended_on_by"] = index.relations.depended_on_by.get(spec.id, [])
     entry["counts"] = dataclasses.asdict(index.counts_for(spec.id))
@@ -135,7 +150,7 @@ def spec_derived(index: ProjectIndex, builder: Builder, spec: Spec) -> dict[str,
         {
             "title": link.title,
             "target": link.target,
-            "url": link_url(link, index, patterns, lambda target: url_of(builder, target)),
+            "url": link_url(link, index, patterns, lambda target: url_of(builder, target, pages)),
         }
         for link in spec.links
     ]
@@ -213,9 +228,14 @@ def object_fields(obj: SpecObject) -> dict[str, Any]:
     return entry
 
 
-def object_derived(index: ProjectIndex, builder: Builder, obj: SpecObject) -> dict[str, Any]:
+def object_derived(
+    index: ProjectIndex,
+    builder: Builder,
+    obj: SpecObject,
+    pages: dict[str, str | None] | None = None,
+) -> dict[str, Any]:
     """What an object's entry says beyond its record: where it is, how it is verified."""
-    entry: dict[str, Any] = {"url": url_of(builder, obj)}
+    entry: dict[str, Any] = {"url": url_of(builder, obj, pages)}
     found = index.verification(obj)
     if found is not None:  # a tracked kind (untested without a test), or one a test names
         entry["verification"] = verification_entry(found)
@@ -268,16 +288,23 @@ class Exported:
         self.stat: tuple[int, int] = (-1, -1)
         self.digest = ""
         self.entries: dict[tuple[str, str], Entry] = {}
+        self.context: tuple[Any, ...] = ()
 
     def write(
-        self, target: Path, index: ProjectIndex, builder: Builder, project: str, ours: bool
+        self,
+        target: Path,
+        index: ProjectIndex,
+        builder: Builder,
+        project: str,
+        ours: bool,
+        context: tuple[Any, ...],
     ) -> None:
         """Write the export to *target* if its text changed (*ours*: *target* is as written)."""
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
         try:
             with open(handle, "wb") as out, open_if(target, ours) as old:
-                digest = self.stream(out, old, index, builder, project)
+                digest = self.stream(out, old, index, builder, project, context)
             if (ours and digest == self.digest) or (not ours and same_bytes(temporary, target)):
                 self.digest = digest
                 return  # the same text: the file is left as it is
@@ -296,8 +323,14 @@ class Exported:
         index: ProjectIndex,
         builder: Builder,
         project: str,
+        context: tuple[Any, ...],
     ) -> str:
-        """Write the text to *out*, each unchanged entry copied from *old*; its digest."""
+        """Write the text to *out*, each unchanged entry copied from *old*; its digest.
+
+        *context* is what an object's entry derives from besides its record (the builder
+        and its settings, the test reports): while it is the same, an unchanged object's
+        entry is copied as it is.
+        """
         hasher, fresh = hashlib.sha1(), dict[tuple[str, str], Entry]()
         position = 0
 
@@ -307,35 +340,52 @@ class Exported:
             hasher.update(data)
             position += len(data)
 
-        def array(entries: Iterator[tuple[tuple[str, str], Located, Any, dict[str, Any]]]) -> None:
+        def array(
+            entries: Iterator[tuple[tuple[str, str], Located]],
+            fields: Callable[[Any], dict[str, Any]],
+            derive: Callable[[Any], dict[str, Any]],
+            settled: bool,
+        ) -> None:
+            """The entries; with *settled*, what is derived for a record cannot have changed
+            unless the record did (its page, its verification), and is not derived again."""
             first = True
-            for key, record, fields, derived in entries:
+            for key, record in entries:
                 emit(b"[\n    " if first else b",\n    ")
                 first = False
-                digest, kept = derived_digest(derived), self.entries.get(key)
-                if old is not None and kept and kept[0] is record and kept[1] == digest:
-                    old.seek(kept[2])
-                    data = old.read(kept[3])
+                kept = self.entries.get(key) if old is not None else None
+                if kept and kept[0] is record and settled:
+                    digest = kept[1]
+                else:
+                    derived = derive(record)
+                    digest = derived_digest(derived)
+                if kept and kept[0] is record and kept[1] == digest:
+                    old.seek(kept[2])  # type: ignore[union-attr]
+                    data = old.read(kept[3])  # type: ignore[union-attr]
                 else:
                     data = entry_bytes(record, fields, derived)
                 fresh[key] = (record, digest, position, len(data))
                 emit(data)
             emit(b"[]" if first else b"\n  ]")
 
-        local = index.local
+        local, pages = index.local, dict[str, str | None]()
         emit(b'{\n  "objects": ')
         array(
-            (key, obj, object_fields, object_derived(index, builder, obj))
-            for key, obj in sorted(local.objects.items())
+            iter(sorted(local.objects.items())),
+            object_fields,
+            lambda obj: object_derived(index, builder, obj, pages),
+            context == self.context,
         )
         name = json.dumps(project, ensure_ascii=False).encode("utf-8", "replace")
         emit(b',\n  "project": ' + name + b',\n  "specs": ')
-        array(
-            (("", key), spec, record_fields, spec_derived(index, builder, spec))
-            for key, spec in sorted(local.specs.items())
+        array(  # a spec's entry says what other documents say of it: always derived
+            ((("", key), spec) for key, spec in sorted(local.specs.items())),
+            record_fields,
+            lambda spec: spec_derived(index, builder, spec, pages),
+            False,
         )
         emit(b',\n  "version": %d\n}\n' % FORMAT_VERSION)
         self.entries = fresh  # records gone from the project are forgotten
+        self.context = context
         return hasher.hexdigest()
 
 
@@ -408,7 +458,8 @@ def write_spec_json(app: Sphinx) -> None:
             config_location(app, "html_extra_path" if provider else "spec_json_file"),
         )
         return
-    exported.write(target, store.index, app.builder, app.config.project, ours)
+    context = (*key[1:], store.inputs.get("reports"))  # all but the store's version
+    exported.write(target, store.index, app.builder, app.config.project, ours, context)
     exported.key, exported.stat = key, file_stat(target)
 
 

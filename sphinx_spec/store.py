@@ -47,6 +47,10 @@ class SpecStore:
         #: each ``spec.json`` written (its path) → what was written, kept to write it again
         #: only when it changed (a :class:`~sphinx_spec.specjson.Exported`)
         self.exported: dict[str, Any] = {}
+        #: each spec's decision fingerprint and the records it was taken of (see the index)
+        self.decisions: dict[str, Any] = {}
+        #: the store's version and the objects the domains list for it (``objects.inv``)
+        self.inventory: tuple[int, Any] | None = None
         #: output directory → the store's version when its digests were taken
         self.fingerprinted: dict[str, int] = {}
         #: what ``spec_import`` brought in; read again at the start of every build
@@ -167,6 +171,7 @@ class SpecStore:
                 self.today,
                 reports=self.reports,
                 verify=self.verify,
+                decisions=self.decisions,
             )
         return self._index
 

@@ -25,9 +25,7 @@ from sphinx.application import Sphinx
 from sphinx.domains import std
 from sphinx.environment import BuildEnvironment
 
-from sphinx_spec.domain import internal_reference, reference_to
-from sphinx_spec.index import ProjectIndex
-from sphinx_spec.model import Term
+from sphinx_spec.domain import internal_reference, inventory, reference_to
 from sphinx_spec.store import store_of
 
 #: a glossary term's name, casefolded → ``(docname, anchor)``
@@ -45,25 +43,12 @@ def glossary_terms(env: BuildEnvironment) -> Glossary:
     return found
 
 
-def inventory_terms(index: ProjectIndex) -> Iterator[tuple[str, Term]]:
-    """Each name of this project's spec terms, once, with the term it stands for.
-
-    A name the glossary defines is left to the glossary.
-    """
-    for folded, terms in sorted(index.local.terms_by_name.items()):
-        if folded not in index.glossary:
-            term = terms[0]
-            yield next(name for name in term.names if name.casefold() == folded), term
-
-
 class StandardDomain(std.StandardDomain):
     """Sphinx's standard domain, whose object list also names this project's spec terms."""
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         yield from super().get_objects()
-        priority = self.object_types["term"].attrs["searchprio"]
-        for name, term in inventory_terms(store_of(self.env).index):
-            yield name, name, "term", term.docname, term.anchor, priority
+        yield from inventory(store_of(self.env), self.env.config.spec_index_entries)[1]
 
 
 def resolve_spec_term(

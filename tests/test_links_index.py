@@ -15,7 +15,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import build, html, located, text_of, warnings_of
+from helpers import build, html, inventory, located, text_of, warnings_of
 
 from sphinx_spec.index import ProjectIndex, did_you_mean
 from sphinx_spec.links import parse_links
@@ -419,3 +419,32 @@ def test_an_unknown_kind_in_spec_index_entries_warns_at_conf_py(tmp_path):
         + ")"
     ]
     assert "Drain first (approach in KEP-1000)" in index_links(app)
+
+
+def searched_types(app) -> set[str]:
+    """The object types the search index lists (``searchindex.js``)."""
+    text = (Path(app.outdir) / "searchindex.js").read_text(encoding="utf-8")
+    data = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    return set(data["objtypes"].values())
+
+
+def test_the_search_lists_the_kinds_spec_index_entries_names_and_the_inventory_all(tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src)
+    listed = build(src, "html")  # spec, approach, flow and term are listed
+    assert {"spec:spec", "spec:approach", "spec:flow", "spec:term"} <= searched_types(listed)
+    assert "spec:error" not in searched_types(listed)
+    conf = src / "conf.py"
+    conf.write_text(
+        conf.read_text(encoding="utf-8").replace("spec_index_entries", "unused"), "utf-8"
+    )
+    default = build(src, "html")
+    assert {t for t in searched_types(default) if t.startswith("spec:")} == {
+        "spec:spec",
+        "spec:term",
+    }
+    inventoried = inventory(default)
+    assert inventoried["spec:approach", "KEP-2000.inhibitor"].uri.endswith(
+        "#approach-kep-2000-inhibitor"
+    )
+    assert ("spec:spec", "KEP-1000") in inventoried

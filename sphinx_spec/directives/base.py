@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
@@ -278,7 +279,12 @@ class SpecDirectiveBase(SphinxDirective):
         """
         source, line = self.get_source_info()
         where = os.path.abspath(source) if source else ""  # included files are cwd-relative
-        return {"docname": self.env.docname, "source": where, "lineno": line or self.lineno}
+        # one string per document for all its records: kept (and pickled) once
+        return {
+            "docname": sys.intern(self.env.docname),
+            "source": sys.intern(where),
+            "lineno": line or self.lineno,
+        }
 
     @property
     def location(self) -> tuple[str, int] | str:
