@@ -7,11 +7,12 @@ same, in each HTML builder.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
-from helpers import build
+from helpers import build, html
 
 from sphinx_spec.views import html as view_html
 from sphinx_spec.views import render
@@ -85,3 +86,26 @@ def test_the_demo_views_write_their_rows_directly(tmp_path, monkeypatch):
     as_nodes = built(src, "html", monkeypatch, nodes_only=True, written=[])
     assert {n: p for n, p in direct.items()} == as_nodes
     assert sum(written) > 20
+
+
+def test_the_search_finds_a_record_on_its_page_not_in_the_views(tmp_path, rootdir):
+    """View tables repeat the records; the search index lists only the records' own pages."""
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-views", src)
+    app = build(src, "html")
+    text = (Path(app.outdir) / "searchindex.js").read_text(encoding="utf-8")
+    index = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    pages = index["docnames"]
+
+    def found(word: str) -> set[str]:
+        places = index["terms"][word]
+        return {pages[n] for n in (places if isinstance(places, list) else [places])}
+
+    # "Postgres" is in the retries spec's approach and in the views page's trade-off tables
+    assert "Postgres" in (Path(app.outdir) / "views.html").read_text(encoding="utf-8")
+    assert found("postgr") == {"specs/retries"}
+    blocks = html(app, "views").select("div.spec-view-block")
+    assert blocks and all("no-search" in block["class"] for block in blocks)
+    latex = build(src, "latex")
+    tex = next(Path(latex.outdir).glob("*.tex")).read_text(encoding="utf-8")
+    assert "no-search" not in tex

@@ -388,6 +388,7 @@ class View:
     def specs(self, index: ProjectIndex, query: ViewQuery) -> Iterator[Spec]:
         """The specs that pass the filters that concern specs, by id."""
         current = index.spec_of_doc.get(query.docname)
+        on_spec = field_filters(query, on_object=False)
         for spec_id in sorted(index.specs):
             spec = index.specs[spec_id]
             if not query.wants_spec(spec, current):
@@ -396,7 +397,7 @@ class View:
                 continue
             if not self.own_owner and not wants(query.owners, *spec.owners):
                 continue
-            if not wants_fields(field_filters(query, on_object=False), spec):
+            if not wants_fields(on_spec, spec):
                 continue
             yield spec
 

@@ -413,7 +413,8 @@ class RenderViews(SphinxPostTransform):
             if reason and any(section.rows for section in result.sections):
                 warn(f"{query.view}: {reason}; the view is shown as a list", "view", query.location)
             # derived from the specs, whose own pages the search finds: left out of its index
-            container = nodes.container("", classes=["spec-view-block", "no-search"])
+            unsearched = ["no-search"] if builder.is_html else []
+            container = nodes.container("", classes=["spec-view-block", *unsearched])
             rows = (
                 RowWriter(query.docname, writer, index, patterns_of(self.config))
                 if builder.is_html
