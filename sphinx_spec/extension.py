@@ -14,6 +14,7 @@ from sphinx_spec.directives import setup_directives
 from sphinx_spec.domain import setup_domain
 from sphinx_spec.latex import setup_latex
 from sphinx_spec.links import setup_links
+from sphinx_spec.loading import setup_loading
 from sphinx_spec.neighbours import setup_neighbours
 from sphinx_spec.records import setup_records
 from sphinx_spec.styles import setup_styles
@@ -30,6 +31,7 @@ def setup_extension(app: Sphinx, version: str) -> ExtensionMetadata:
     app.setup_extension("sphinxcontrib.mermaid")
     app.add_message_catalog("sphinx_spec", str(Path(__file__).parent / "locale"))
     setup_config(app)
+    setup_loading(app)
     setup_directives(app)
     setup_records(app)
     setup_wording(app)

@@ -1,0 +1,74 @@
+"""Loading the environment pauses Python's cyclic garbage collector, and only that."""
+
+from __future__ import annotations
+
+import gc
+import shutil
+
+import pytest
+from helpers import build, warnings_of
+from sphinx.errors import SphinxError
+
+
+@pytest.fixture
+def project(tmp_path, rootdir):
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-views", src)
+    return src
+
+
+PROBE = """\
+import gc
+
+seen = []
+
+
+def setup(app):
+    # after sphinx-spec's pause, before Sphinx loads the environment; and after it
+    app.connect("config-inited", lambda app, config: seen.append(gc.isenabled()), priority=1000)
+    app.connect("builder-inited", lambda app: seen.append(gc.isenabled()), priority=1000)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
+"""
+
+
+def test_the_collector_is_paused_while_the_environment_loads_and_runs_after(project):
+    (project / "gcprobe.py").write_text(PROBE, encoding="utf-8")
+    conf = project / "conf.py"
+    conf.write_text(
+        "import sys, os\nsys.path.insert(0, os.path.dirname(__file__))\n"
+        + conf.read_text(encoding="utf-8")
+        + "\nextensions.append('gcprobe')\n",
+        encoding="utf-8",
+    )
+    build(project)
+    app = build(project)  # loads the pickled environment
+    import gcprobe
+
+    assert gcprobe.seen == [False, True, False, True]
+    assert gc.isenabled()
+    assert warnings_of(app) == []
+
+
+def test_a_collector_the_caller_stopped_stays_stopped(project):
+    gc.disable()
+    try:
+        build(project)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_broken_environment_pickle_is_read_afresh_with_the_collector_running(project):
+    first = build(project)
+    pickled = first.doctreedir / "environment.pickle"
+    pickled.write_bytes(pickled.read_bytes()[:100])
+    app = build(project)
+    assert gc.isenabled()
+    assert 'class="spec-view ' in (app.outdir / "views.html").read_text(encoding="utf-8")
+
+
+def test_a_builder_sphinx_does_not_know_leaves_the_next_build_its_collector(project):
+    with pytest.raises(SphinxError):
+        build(project, "no-such-builder")
+    build(project)
+    assert gc.isenabled()
