@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import sphinx
 from helpers import build, html
 
 from sphinx_spec.views import html as view_html
@@ -103,7 +104,10 @@ def test_the_search_finds_a_record_on_its_page_not_in_the_views(tmp_path, rootdi
 
     # "Postgres" is in the retries spec's approach and in the views page's trade-off tables
     assert "Postgres" in (Path(app.outdir) / "views.html").read_text(encoding="utf-8")
-    assert found("postgr") == {"specs/retries"}
+    if sphinx.version_info >= (8, 2):  # the first Sphinx whose search skips class no-search
+        assert found("postgr") == {"specs/retries"}
+    else:
+        assert found("postgr") >= {"specs/retries", "views"}
     blocks = html(app, "views").select("div.spec-view-block")
     assert blocks and all("no-search" in block["class"] for block in blocks)
     latex = build(src, "latex")
