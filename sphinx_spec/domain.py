@@ -119,11 +119,16 @@ def link_to(
     """A reference from *fromdocname*'s page to *found* (to a step of a flow), showing
     *contnode*: what the domain resolves a ``spec`` reference to, and what views make
     directly, knowing their targets."""
+    anchor, tooltip = landing(found, step)
+    return reference_to(builder, fromdocname, found, anchor, contnode, tooltip)
+
+
+def landing(found: Target, step: int = 0) -> tuple[str, str]:
+    """Where a link to *found* (a step of a flow) lands, and the id its tooltip shows."""
     anchor = found.anchor
     if isinstance(found, Flow) and found.has_step(step):
         anchor = found.step_anchor(step)
-    tooltip = found.id if isinstance(found, Spec) else found.full_id
-    return reference_to(builder, fromdocname, found, anchor, contnode, tooltip)
+    return anchor, found.id if isinstance(found, Spec) else found.full_id
 
 
 def inventory_terms(index: ProjectIndex) -> Iterator[tuple[str, Term]]:

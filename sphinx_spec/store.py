@@ -103,22 +103,16 @@ class SpecStore:
         self.imported = tuple(imported)
         if self._input_changed("imported", self.imported):
             self.changed()
-        else:
-            self._index = None
 
     def set_reports(self, reports: TestReports, verify: Iterable[str] = ()) -> None:
         self.reports, self.verify = reports, tuple(verify)
         if self._input_changed("reports", (reports, self.verify)):
             self.changed()
-        else:
-            self._index = None
 
     def set_glossary(self, glossary: dict[str, tuple[str, str]]) -> None:
         self.glossary = glossary
         if self._input_changed("glossary", glossary):
             self.changed()
-        else:
-            self._index = None
 
     def set_today(self, today: datetime.date) -> None:
         if today != self.today:

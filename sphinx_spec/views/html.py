@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 
 from sphinx.builders import Builder
 
+from sphinx_spec.domain import landing
 from sphinx_spec.index import ProjectIndex
 from sphinx_spec.links import Patterns, id_spans
-from sphinx_spec.model import Flow, Spec
 from sphinx_spec.views.query import (
     Badge,
     Cell,
@@ -152,11 +152,8 @@ class RowWriter:
         found = self.index.resolve(link.kind, link.target, self.docname)
         if found is None or found.external:
             raise Unwritten("a link Sphinx resolves or reports")
-        anchor = found.anchor
-        if isinstance(found, Flow) and found.has_step(link.step):
-            anchor = found.step_anchor(link.step)
+        anchor, tooltip = landing(found, link.step)
         href = self.address(found.docname, anchor)
-        tooltip = found.id if isinstance(found, Spec) else found.full_id
         classes = ["spec-nowrap"] if link.kind == "spec" and link.text == link.target else []
         return (
             f'<a class="reference internal" href="{attribute(href)}" title="{attribute(tooltip)}">'
