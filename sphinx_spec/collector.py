@@ -29,7 +29,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors import EnvironmentCollector
 
 from sphinx_spec.checks import project_findings
-from sphinx_spec.config import check_settings, config_location, today
+from sphinx_spec.config import check_settings, config_location, today, view_settings
 from sphinx_spec.domain import inventory
 from sphinx_spec.federation import import_specs
 from sphinx_spec.freshness import outdated_documents
@@ -124,7 +124,9 @@ class SpecCollector(EnvironmentCollector):
         """The pages to write again; and the export, written now rather than when the build
         finishes, so that what it keeps for the next build is pickled with the environment."""
         store = store_of(env)
-        outdated = outdated_documents(store, sorted(env.found_docs), str(app.outdir))
+        outdated = outdated_documents(
+            store, sorted(env.found_docs), str(app.outdir), view_settings(app)
+        )
         write_spec_json(app)
         inventory(store, app.config.spec_index_entries)  # listed now, pickled with the store
         return outdated

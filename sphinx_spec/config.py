@@ -10,6 +10,7 @@ instead. Everything after that reads values of the right type.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import math
 import re
 from collections.abc import Callable
@@ -439,6 +440,14 @@ def check_settings(app: Sphinx) -> CheckSettings:
         suppress=suppress_entries(app.config),
         verify=tuple(app.config.spec_require_verification),
     )
+
+
+def view_settings(app: Sphinx) -> str:
+    """A digest of the settings (every ``spec_*`` value) that what views show may depend on."""
+    config = app.config
+    names = sorted(name for name in config.values if name.startswith("spec_"))
+    values = [(name, repr(getattr(config, name, None))) for name in names]
+    return hashlib.sha1(repr(values).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def suppress_entries(config: Any) -> tuple[tuple[str, ...], ...]:

@@ -18,7 +18,7 @@ from sphinx_spec.diagrams import flow_diagram_source
 from sphinx_spec.index import ProjectIndex, Target
 from sphinx_spec.model import ErrorPath, Flow, Goal, ViewQuery
 from sphinx_spec.store import Reference, SpecStore
-from sphinx_spec.views.catalog import verification_cell, view_result
+from sphinx_spec.views.catalog import VIEWS, verification_cell, view_result
 
 
 def describe(target: Target | None, step: int = 0) -> tuple[object, ...] | None:
@@ -108,37 +108,64 @@ def view_data(index: ProjectIndex, query: ViewQuery) -> object:
     return (query, result, targets, rich)
 
 
-def shown_data(store: SpecStore, index: ProjectIndex, docname: str) -> list[object]:
+def view_digest(store: SpecStore, query: ViewQuery, settings: object) -> str:
+    """The digest of :func:`view_data`, taken again only when a record kind it reads changed
+    (or an input, the date or a setting): a view of approaches keeps its digest while only
+    questions change."""
+    reads = VIEWS[query.view].reads
+    kept = store.view_digests.get(query)
+    if kept is not None and kept[0][0]:  # its rows had rich text with references: any kind
+        reads = None
+    context = (store.kinds_token(reads), sorted(store.inputs.items()), store.today, settings)
+    if kept is not None and kept[0][1:] == context:
+        return kept[1]
+    index = store.index
+    rich = any(cell.refs for cell in view_result(index, query).rich_cells())
+    if rich and reads is not None:  # the context of every kind, so that any change shows
+        context = (store.kinds_token(), *context[1:])
+    digest = hashlib.sha1(repr(view_data(index, query)).encode()).hexdigest()
+    store.view_digests[query] = ((rich, *context), digest)
+    return digest
+
+
+def shown_data(
+    store: SpecStore, index: ProjectIndex, docname: str, settings: object = None
+) -> list[object]:
     """Everything from other documents that *docname*'s page displays."""
     shown: list[object] = [card_data(store, index, docname), block_states(store, index, docname)]
     for ref in sorted(store.references.get(docname, ())):
         shown.append((ref, describe_reference(index, ref, docname)))
     for query in store.views.get(docname, ()):
-        shown.append(view_data(index, query))
+        shown.append(view_digest(store, query, settings))
     for flow in store.objects.get(docname, ()):
         if isinstance(flow, Flow) and flow.diagram:
             shown.append((flow.full_id, flow_diagram_source(index, flow)))
     return shown
 
 
-def fingerprint(store: SpecStore, index: ProjectIndex, docname: str) -> str:
-    return hashlib.sha1(repr(shown_data(store, index, docname)).encode()).hexdigest()
+def fingerprint(store: SpecStore, index: ProjectIndex, docname: str, settings: object) -> str:
+    return hashlib.sha1(repr(shown_data(store, index, docname, settings)).encode()).hexdigest()
 
 
-def outdated_documents(store: SpecStore, all_docs: Iterable[str], output: str) -> list[str]:
+def outdated_documents(
+    store: SpecStore, all_docs: Iterable[str], output: str, settings: object = None
+) -> list[str]:
     """Documents whose displayed data changed since *output* was last written.
 
     Digests are kept per output directory: builders that share one doctree
     directory each learn of a change, whichever of them reads it first. When
     nothing they are derived from changed since they were taken for *output*
-    (the store's version), no page is outdated and none is digested.
+    (the store's version), no page is outdated and none is digested. *settings* stands
+    for the configuration views read.
     """
     all_docs = list(all_docs)
     written = store.fingerprints.get(output, {})
     if store.fingerprinted.get(output) == store.version and written.keys() == set(all_docs):
         return []  # nothing the digests are derived from changed since they were taken
     index = store.index
-    fresh = {docname: fingerprint(store, index, docname) for docname in all_docs}
+    shown = {query for queries in store.views.values() for query in queries}
+    store.view_digests = {q: kept for q, kept in store.view_digests.items() if q in shown}
+    fresh = {docname: fingerprint(store, index, docname, settings) for docname in all_docs}
     store.fingerprints[output] = fresh
     store.fingerprinted[output] = store.version
     return sorted(doc for doc, digest in fresh.items() if written.get(doc) != digest)

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from sphinx_spec.index import ImportedSpecs, ProjectIndex
-from sphinx_spec.model import Finding, Spec, SpecObject, ViewQuery
+from sphinx_spec.model import SPEC_KIND, Finding, Spec, SpecObject, ViewQuery
 from sphinx_spec.verification import TestReports
 
 
@@ -72,11 +72,20 @@ class SpecStore:
         self.version = 0
         #: digests of the inputs read again on every build (imports, reports, glossary)
         self.inputs: dict[str, str] = {}
+        #: per record kind (``spec`` included), goes up when a document's records of that
+        #: kind changed; what is derived from some kinds only is kept while they stay put
+        self.kind_versions: dict[str, int] = {}
+        #: each view's query → the versions it was digested at, and the digest
+        self.view_digests: dict[ViewQuery, tuple[tuple[Any, ...], str]] = {}
         self._index: ProjectIndex | None = None
+        #: the records each document held before it was purged or merged in this build
+        self._before: dict[str, tuple[Spec | None, tuple[SpecObject, ...]]] = {}
 
     def __getstate__(self) -> dict[str, Any]:
+        self.settle_kinds()
         state = self.__dict__.copy()
         state["_index"] = None
+        state["_before"] = {}
         state["imported"] = ()
         state["reports"] = TestReports()
         state["glossary"] = {}
@@ -144,14 +153,48 @@ class SpecStore:
         return (self.specs, self.objects, self.references, self.views, self.rich)
 
     def purge(self, docname: str) -> None:
+        self._keep_before(docname)
         for table in self.tables():
             table.pop(docname, None)
         self.changed()
 
     def merge(self, docnames: set[str], other: SpecStore) -> None:
+        for docname in docnames:
+            self._keep_before(docname)
         for mine, theirs in zip(self.tables(), other.tables(), strict=True):
             mine.update({doc: value for doc, value in theirs.items() if doc in docnames})
         self.changed()
+
+    def _keep_before(self, docname: str) -> None:
+        """Note what *docname* held before this build changed it (the first time only)."""
+        if docname not in self._before:
+            self._before[docname] = (self.specs.get(docname), self.objects.get(docname, ()))
+
+    def settle_kinds(self) -> None:
+        """Count a change for each record kind whose records differ from before the build.
+
+        A document read again with the same records changes no kind; one removed, or read
+        with a record added, changed or dropped, changes the kinds of those records.
+        """
+        for docname, (spec, objects) in self._before.items():
+            if self.specs.get(docname) != spec:
+                self._bump(SPEC_KIND)
+            before = by_kind(objects)
+            now = by_kind(self.objects.get(docname, ()))
+            for kind in before.keys() | now.keys():
+                if before.get(kind) != now.get(kind):
+                    self._bump(kind)
+        self._before.clear()
+
+    def _bump(self, kind: str) -> None:
+        self.kind_versions[kind] = self.kind_versions.get(kind, 0) + 1
+
+    def kinds_token(self, kinds: Iterable[str] | None = None) -> tuple[tuple[str, int], ...]:
+        """The versions of *kinds* (of every kind: ``None``): equal while none of them changed."""
+        self.settle_kinds()
+        if kinds is None:
+            return tuple(sorted(self.kind_versions.items()))
+        return tuple((kind, self.kind_versions.get(kind, 0)) for kind in sorted(kinds))
 
     @property
     def index(self) -> ProjectIndex:
@@ -168,6 +211,13 @@ class SpecStore:
                 decisions=self.decisions,
             )
         return self._index
+
+
+def by_kind(objects: Iterable[SpecObject]) -> dict[str, list[SpecObject]]:
+    grouped: dict[str, list[SpecObject]] = {}
+    for obj in objects:
+        grouped.setdefault(obj.kind, []).append(obj)
+    return grouped
 
 
 def store_of(env: Any) -> SpecStore:

@@ -161,6 +161,24 @@ def rename_beta(src: Path) -> None:
     replace(src / "beta.rst", ":id: BETA-2", ":id: BETA-20")
 
 
+def retitle_flow(src: Path) -> None:
+    replace(src / "alpha.rst", ".. spec-flow:: Charge\n", ".. spec-flow:: Charging\n")
+
+
+def name_a_term(src: Path) -> None:
+    replace(src / "alpha.rst", ":decision: Keep attempts in", ":decision: Keep :term:`Widget` in")
+
+
+def rename_named_term(src: Path) -> None:
+    replace(src / "alpha.rst", ".. spec-term:: Widget\n", ".. spec-term:: Sprocket\n")
+
+
+NON_GOAL = """
+.. non-goal:: Retrying refunds
+   :id: refunds
+"""
+
+
 SCENARIOS: list[tuple[str, Callable[[Path], None]]] = [
     ("approach decision edited", lambda s: replace(s / "alpha.rst", "Postgres", "Redis")),
     ("referenced object retitled", lambda s: replace(s / "alpha.rst", "Retry storage", "Attempts")),
@@ -193,6 +211,10 @@ SCENARIOS: list[tuple[str, Callable[[Path], None]]] = [
         "term alias changed",
         lambda s: replace(s / "alpha.rst", ":aliases: gadget", ":aliases: gizmo"),
     ),
+    ("flow retitled (the error-path view shows it)", retitle_flow),
+    ("approach decision names a term", name_a_term),
+    ("the term an approach names renamed", rename_named_term),
+    ("non-goal added", lambda s: append(s / "alpha.rst", NON_GOAL)),
     (
         "filtered view added to a plain page",
         lambda s: append(s / "uses.rst", "\n.. spec-tradeoffs:: Alpha only\n   :spec: ALPHA-1\n"),

@@ -330,6 +330,9 @@ class View:
     own_owner: ClassVar[bool] = False
     #: allowed ``:state:`` values (views that take ``:state:``)
     state_values: ClassVar[tuple[str, ...]] = ()
+    #: the record kinds the rows are made of (``None``: any kind, through the index's counts
+    #: and decisions); rows with references in rich text read any kind as well
+    reads: ClassVar[frozenset[str] | None] = None
 
     def result(self, index: ProjectIndex, query: ViewQuery) -> ViewResult:
         selected = self.selected(index, query)
@@ -457,6 +460,7 @@ class TradeoffsView(View):
     name = "spec-tradeoffs"
     empty_note = _("No matching approaches.")
     kind = Approach.kind
+    reads = frozenset((SPEC_KIND, Approach.kind))
     columns = (
         Column("approach", _("Approach"), 16),
         Column("decision", _("Decision"), 20),
@@ -487,6 +491,7 @@ class GoalsView(View):
     name = "spec-goals"
     empty_note = _("No matching goals.")
     kind = Goal.kind
+    reads = frozenset((SPEC_KIND, Goal.kind, NonGoal.kind))
     columns = (
         Column("goal", _("Goal"), 26),
         Column("metric", _("Metric"), 26),
@@ -526,6 +531,7 @@ class ErrorPathsView(View):
     name = "error-paths"
     empty_note = _("No matching error paths.")
     kind = ErrorPath.kind
+    reads = frozenset((SPEC_KIND, ErrorPath.kind, Flow.kind))
     columns = (
         Column("id", _("#"), 6),
         Column("condition", _("Condition"), 22),
@@ -571,6 +577,7 @@ class OpenQuestionsView(View):
     name = "open-questions"
     empty_note = _("No matching open questions.")
     kind = OpenQuestion.kind
+    reads = frozenset((SPEC_KIND, OpenQuestion.kind))
     columns = (
         Column("question", _("Question"), 30),
         Column("status", _("Status"), 10),
@@ -624,6 +631,7 @@ class ConcessionsView(View):
     name = "spec-concessions"
     empty_note = _("No matching concessions.")
     kind = Concession.kind
+    reads = frozenset((SPEC_KIND, Concession.kind))
     columns = (
         Column("concession", _("Concession"), 24),
         Column("kind", _("Kind"), 12),
@@ -654,6 +662,7 @@ class GlossaryView(View):
     name = "spec-glossary"
     empty_note = _("No matching terms.")
     kind = Term.kind
+    reads = frozenset((SPEC_KIND, Term.kind))
     columns = (
         Column("term", _("Term"), 18),
         Column("definition", _("Definition"), 46),
