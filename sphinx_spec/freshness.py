@@ -100,10 +100,11 @@ def view_data(index: ProjectIndex, query: ViewQuery) -> object:
         describe(index.resolve(link.kind, link.target, query.docname), link.step)
         for link in result.links()
     ]
-    rich = [
-        describe_reference(index, Reference(*ref), cell.docname)
+    page = query.docname
+    rich = [  # as read where it was written, and where the view shows it
+        (describe_reference(index, ref, cell.docname), describe_reference(index, ref, page))
         for cell in result.rich_cells()
-        for ref in cell.refs
+        for ref in map(Reference._make, cell.refs)
     ]
     return (query, result, targets, rich)
 

@@ -3,7 +3,8 @@
 A copy of ``tests/roots/test-scenarios`` goes through a chain of edits (add,
 remove, rename and move documents; move a spec and an object; change a term,
 a glossary entry, a status, an included file, the imported ``spec.json``, the
-test report and ``conf.py``; duplicate ids appearing and disappearing). After each edit the
+test report and ``conf.py``; duplicate ids appearing and disappearing). Each view also has a page
+of its own, so that a view kept when it should have changed shows. After each edit the
 project is built on its own tree, incrementally, and a copy of the same
 sources is built fresh. Every page's content, ``objects.inv``, ``spec.json``
 and the project-wide warnings must be the same. The chain runs once with
@@ -22,6 +23,7 @@ from bs4 import BeautifulSoup
 from helpers import build, inventory
 
 from sphinx_spec.store import store_of
+from sphinx_spec.views.catalog import VIEWS
 
 ROOT = Path(__file__).parent / "roots" / "test-scenarios"
 
@@ -170,7 +172,8 @@ def name_a_term(src: Path) -> None:
 
 
 def rename_named_term(src: Path) -> None:
-    replace(src / "alpha.rst", ".. spec-term:: Widget\n", ".. spec-term:: Sprocket\n")
+    """The first definition (AARDVARK-0's) renamed: ``Widget`` now leads to ALPHA-1's."""
+    replace(src / "zeta.rst", ".. spec-term:: Widget\n", ".. spec-term:: Sprocket\n")
 
 
 NON_GOAL = """
@@ -273,6 +276,13 @@ def fresh_build(src: Path, dest: Path) -> Output:
     return output_of(build(dest / "src", freshenv=True))
 
 
+def add_view_pages(src: Path) -> None:
+    """One page per view, the view alone on it: a page is written again only when what it
+    shows changed, so each view's own freshness is seen, not the portfolio's as a whole."""
+    for name in VIEWS:
+        add_document(src, f"views/{name}", f"{name}\n{'=' * len(name)}\n\n.. {name}::\n")
+
+
 @pytest.fixture(scope="module", params=[1, 2], ids=["j1", "j2"])
 def chain(request, tmp_path_factory) -> dict[str, tuple[Output, Output]]:
     """Each scenario's incremental and fresh outputs, the edits applied one after another."""
@@ -280,6 +290,7 @@ def chain(request, tmp_path_factory) -> dict[str, tuple[Output, Output]]:
     base = tmp_path_factory.mktemp(f"chain-j{jobs}")
     src = base / "src"
     shutil.copytree(ROOT, src)
+    add_view_pages(src)
     build(src, parallel=jobs)
     results = {}
     for number, (name, edit) in enumerate(SCENARIOS):
