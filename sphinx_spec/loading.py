@@ -1,11 +1,17 @@
-"""The pickled environment is loaded without Python's cyclic garbage collector.
+"""The pickled environment is loaded without Python's cyclic garbage collector,
+and the collector leaves what was loaded alone for the rest of the build.
 
 The environment of a thousand specs holds some twenty-five thousand records;
 unpickling them with the collector on makes it scan the growing heap again
 and again, which doubles the time a build with nothing to do takes to start.
 Nothing unpickled is garbage: the collector is paused from ``config-inited``
 (the last event before Sphinx loads the environment) until ``builder-inited``
-(the first after), and left as it was found.
+(the first after). Then what is on the heap is frozen (:func:`gc.freeze`):
+the collector's full passes during the build skip it, as they skip what was
+imported. It is unfrozen when the build finishes, or when the next
+application in the same process starts. The collector is left as it was
+found: one that was stopped stays stopped, and nothing is frozen or unfrozen
+in a process that froze objects itself.
 """
 
 from __future__ import annotations
@@ -18,9 +24,12 @@ from sphinx.config import Config
 #: whether the collector ran before it was paused; None while it is not paused by us. (If
 #: Sphinx stops between the two events, the next build in the process resumes it.)
 _was_enabled: list[bool | None] = [None]
+#: whether the heap is frozen by us
+_frozen: list[bool] = [False]
 
 
 def pause_collector(app: Sphinx, config: Config) -> None:
+    thaw()
     if _was_enabled[0] is None:
         _was_enabled[0] = gc.isenabled()
     gc.disable()
@@ -28,10 +37,21 @@ def pause_collector(app: Sphinx, config: Config) -> None:
 
 def resume_collector(app: Sphinx) -> None:
     if _was_enabled[0]:
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            _frozen[0] = True
         gc.enable()
     _was_enabled[0] = None
+
+
+def thaw(*args: object) -> None:
+    """Give what the build froze back to the collector."""
+    if _frozen[0]:
+        gc.unfreeze()
+        _frozen[0] = False
 
 
 def setup_loading(app: Sphinx) -> None:
     app.connect("config-inited", pause_collector, priority=999)
     app.connect("builder-inited", resume_collector, priority=0)
+    app.connect("build-finished", thaw, priority=999)

@@ -1,4 +1,5 @@
-"""Loading the environment pauses Python's cyclic garbage collector, and only that."""
+"""Loading the environment pauses Python's cyclic garbage collector; the build freezes what
+was loaded, and gives it back when it finishes."""
 
 from __future__ import annotations
 
@@ -21,12 +22,14 @@ PROBE = """\
 import gc
 
 seen = []
+frozen = []
 
 
 def setup(app):
     # after sphinx-spec's pause, before Sphinx loads the environment; and after it
     app.connect("config-inited", lambda app, config: seen.append(gc.isenabled()), priority=1000)
     app.connect("builder-inited", lambda app: seen.append(gc.isenabled()), priority=1000)
+    app.connect("env-updated", lambda app, env: frozen.append(gc.get_freeze_count() > 0))
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 """
 
@@ -47,6 +50,19 @@ def test_the_collector_is_paused_while_the_environment_loads_and_runs_after(proj
     assert gcprobe.seen == [False, True, False, True]
     assert gc.isenabled()
     assert warnings_of(app) == []
+    # what was on the heap when the build started is frozen while it runs, then given back
+    assert gcprobe.frozen == [True, True]
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_process_that_froze_objects_keeps_them_frozen(project):
+    gc.freeze()
+    try:
+        build(project)
+        build(project)
+        assert gc.get_freeze_count() > 0  # not given back: the process froze them
+    finally:
+        gc.unfreeze()
 
 
 def test_a_collector_the_caller_stopped_stays_stopped(project):
