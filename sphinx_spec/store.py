@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any, NamedTuple
 
 from sphinx_spec.index import ImportedSpecs, ProjectIndex
-from sphinx_spec.model import SPEC_KIND, Finding, Spec, SpecObject, ViewQuery
+from sphinx_spec.model import SPEC_KIND, Finding, Located, Spec, SpecObject, ViewQuery
 from sphinx_spec.verification import TestReports
 
 
@@ -173,16 +174,17 @@ class SpecStore:
     def settle_kinds(self) -> None:
         """Count a change for each record kind whose records differ from before the build.
 
-        A document read again with the same records changes no kind; one removed, or read
-        with a record added, changed or dropped, changes the kinds of those records.
+        A document read again with the same records changes no kind, nor does one whose
+        records only moved to other lines (no view shows a line); one removed, or read with
+        a record added, changed or dropped, changes the kinds of those records.
         """
         for docname, (spec, objects) in self._before.items():
-            if self.specs.get(docname) != spec:
+            if unlocated([self.specs.get(docname)]) != unlocated([spec]):
                 self._bump(SPEC_KIND)
             before = by_kind(objects)
             now = by_kind(self.objects.get(docname, ()))
             for kind in before.keys() | now.keys():
-                if before.get(kind) != now.get(kind):
+                if unlocated(before.get(kind, ())) != unlocated(now.get(kind, ())):
                     self._bump(kind)
         self._before.clear()
 
@@ -211,6 +213,11 @@ class SpecStore:
                 decisions=self.decisions,
             )
         return self._index
+
+
+def unlocated(records: Iterable[Located | None]) -> list[Located | None]:
+    """*records* with their line numbers left out, to compare what they say."""
+    return [None if r is None else replace(r, lineno=0) for r in records]
 
 
 def by_kind(objects: Iterable[SpecObject]) -> dict[str, list[SpecObject]]:

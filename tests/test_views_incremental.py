@@ -30,6 +30,8 @@ from test_incremental import (
     status,
 )
 
+from sphinx_spec import freshness
+
 ROOT = Path(__file__).parent / "roots" / "test-views-fresh"
 
 VIEW_TITLES = (
@@ -546,3 +548,27 @@ def test_parallel_build_output_is_byte_identical(serial_and_parallel):
     serial, parallel = serial_and_parallel
     differing = [name for name, content in serial.items() if parallel.get(name) != content]
     assert differing == []
+
+
+def test_an_answered_question_digests_only_the_views_that_show_questions(
+    tmp_path_factory, monkeypatch
+):
+    """After a build, only the views that read the changed kind of record (and the views of
+    every kind) are computed again to tell whether their pages changed."""
+    srcdir = copy_project(ROOT, tmp_path_factory.mktemp("digested") / "src")
+    build(srcdir)
+    digested: list[str] = []
+    view_data = freshness.view_data
+
+    def spy(index, query):
+        digested.append(query.title)
+        return view_data(index, query)
+
+    monkeypatch.setattr(freshness, "view_data", spy)
+    answer_alpha_question(srcdir)  # lines added: the records below move, which changes nothing
+    app = build(srcdir)
+    assert sorted(digested) == ["Accepted specs", "All specs", "Open questions"]
+    page = html(app, "portfolio")
+    assert row(view(page, "Open questions"), "Question", "Alpha provider limits?")["Status"] == (
+        "answered"
+    )
