@@ -168,7 +168,7 @@ class ProjectIndex:
         *,
         reports: TestReports = NO_REPORTS,
         verify: Iterable[str] = (),
-        decisions: dict[str, tuple[Spec, tuple[SpecObject, ...], Fingerprint]] | None = None,
+        decisions: dict[str, tuple[Spec, tuple[SpecObject, ...], Fingerprint | str]] | None = None,
     ) -> None:
         #: the build's date (``spec_today``): what is overdue is judged against it
         self.today = today
@@ -281,7 +281,11 @@ class ProjectIndex:
             and len(kept[1]) == len(objects)
             and all(old is new for old, new in zip(kept[1], objects, strict=True))
         ):
-            return kept[2]
+            # pickled as written (see the store), read back when first asked for
+            kept_found = kept[2] if isinstance(kept[2], Fingerprint) else parse_fingerprint(kept[2])
+            if kept_found is not None:
+                self._decisions[spec.id] = (spec, objects, kept_found)
+                return kept_found
         found = spec_fingerprint(spec, objects)
         self._decisions[spec.id] = (spec, objects, found)
         return found

@@ -87,6 +87,10 @@ class SpecStore:
         state = self.__dict__.copy()
         state["_index"] = None
         state["_before"] = {}
+        state["decisions"] = {  # each fingerprint as written: a string is quicker to load
+            spec_id: (spec, objects, found if isinstance(found, str) else found.recorded())
+            for spec_id, (spec, objects, found) in self.decisions.items()
+        }
         state["imported"] = ()
         state["reports"] = TestReports()
         state["glossary"] = {}
