@@ -62,6 +62,7 @@ and writes a summary next to the JSON (``<N>-specs-profile.txt``).
 from __future__ import annotations
 
 import argparse
+import compileall
 import hashlib
 import io
 import json
@@ -923,6 +924,17 @@ def needs_interpreter(given: Path | None) -> tuple[str | None, str | None, str]:
     return None, None, "no sphinx-needs here nor in --needs-python: the needs column is left out"
 
 
+def compile_sphinx_spec() -> str:
+    """Compile sphinx-spec's modules to bytecode, as installing its wheel does: an editable
+    install (or ``PYTHONDONTWRITEBYTECODE``) would have every build compile them again."""
+    import sphinx_spec
+
+    package = Path(sphinx_spec.__file__).parent
+    done = compileall.compile_dir(package, quiet=1)
+    state = "compiled" if done else "could not be compiled (each build compiles them)"
+    return f"sphinx-spec's modules {state}: {package}"
+
+
 def split(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
@@ -951,7 +963,7 @@ def main(argv: list[str] | None = None) -> int:
     kinds = [k for k in PROJECT_KINDS if k in split(args.kinds)]
     if unknown_kinds := set(split(args.kinds)) - set(PROJECT_KINDS):
         parser.error(f"--kinds: unknown {', '.join(sorted(unknown_kinds))}")
-    notes = []
+    notes = [compile_sphinx_spec()]
     python = {"spec": sys.executable, "plain": sys.executable}
     if "needs" in kinds:
         needs_python, needs_version, how = needs_interpreter(args.needs_python)
