@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import math
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
@@ -446,8 +447,20 @@ def view_settings(app: Sphinx) -> str:
     """A digest of the settings (every ``spec_*`` value) that what views show may depend on."""
     config = app.config
     names = sorted(name for name in config.values if name.startswith("spec_"))
-    values = [(name, repr(getattr(config, name, None))) for name in names]
-    return hashlib.sha1(repr(values).encode("utf-8", "surrogatepass")).hexdigest()
+    return digest_of([(name, getattr(config, name, None)) for name in names])
+
+
+def digest_of(values: object) -> str:
+    """A digest of *values* as they print, to tell whether settings changed since a build.
+
+    A value that cannot print itself (a ``str`` subclass of ``conf.py`` whose ``repr``
+    fails) makes a digest that matches no other: taken as changed on every build.
+    """
+    try:
+        text = repr(values)
+    except Exception:
+        return f"unprintable {os.urandom(8).hex()}"
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def suppress_entries(config: Any) -> tuple[tuple[str, ...], ...]:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
 
-from sphinx_spec.config import config_location
+from sphinx_spec.config import config_location, digest_of
 from sphinx_spec.index import ImportedSpecs, ProjectIndex
 from sphinx_spec.links import link_url, patterns_of
 from sphinx_spec.model import (
@@ -426,7 +426,7 @@ def export_key(app: Sphinx) -> tuple[Any, ...]:
     return (
         store_of(app.env).version,
         app.builder.name,
-        repr([getattr(config, name, None) for name in names]),
+        digest_of([getattr(config, name, None) for name in names]),
     )
 
 

@@ -216,3 +216,25 @@ def test_a_wrong_value_given_with_define_warns_at_conf_py(tmp_path):
         "conf.py:1: WARNING: spec_today is not a date written YYYY-MM-DD; using the default '' "
         "[spec.option]" in warnings_of(app)
     )
+
+
+def test_a_value_that_cannot_print_itself_does_not_stop_the_build(tmp_path):
+    """A ``str`` subclass passes the type checks; its failing ``repr`` must not end the build
+    (the settings are then taken as changed on every build: the export is written again)."""
+    src = project(tmp_path, "pass")
+    (src / "unprintable.py").write_text(
+        "class Name(str):\n    def __repr__(self):\n        raise RuntimeError('no')\n",
+        encoding="utf-8",
+    )
+    conf = src / "conf.py"
+    conf.write_text(
+        "import os, sys\nsys.path.insert(0, os.path.dirname(__file__))\n"
+        + "from unprintable import Name\n"
+        + conf.read_text(encoding="utf-8")
+        + 'spec_link_patterns = {Name("TICKET-"): "https://tickets.example/{id}"}\n',
+        encoding="utf-8",
+    )
+    for _build in range(2):
+        app = build(src)
+        assert "After the spec." in text_of(html(app, "index").body)
+        assert "PAY-1" in (Path(app.outdir) / "spec.json").read_text(encoding="utf-8")
