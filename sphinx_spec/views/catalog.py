@@ -194,8 +194,10 @@ def rich_cell(obj: SpecObject, option: str, text: str | None = None) -> Text | R
     """The cell of *obj*'s *option* (a field name, or ``alternatives.<n>``): its inline markup
     when it was written with some, else plain text."""
     text = getattr(obj, option) if text is None else text
+    if not obj.markup or not text:  # most records: nothing written with markup
+        return Text(text)
     refs = dict(obj.markup).get(option)
-    if refs is None or not text:
+    if refs is None:
         return Text(text)
     return Rich(text, obj.kind, obj.full_id, obj.docname, option, refs)
 
