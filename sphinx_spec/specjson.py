@@ -263,6 +263,9 @@ def dumps(data: dict[str, Any]) -> str:
 #: again), a digest of what the project says of it, and where its text is in the file.
 Entry = tuple[Located, bytes, int, int]
 
+#: what separates two entries of a list in the export
+SEPARATOR = b",\n    "
+
 
 def derived_digest(derived: dict[str, Any]) -> bytes:
     return hashlib.blake2b(repr(derived).encode("utf-8", "replace"), digest_size=12).digest()
@@ -347,10 +350,21 @@ class Exported:
             settled: bool,
         ) -> None:
             """The entries; with *settled*, what is derived for a record cannot have changed
-            unless the record did (its page, its verification), and is not derived again."""
+            unless the record did (its page, its verification), and is not derived again.
+
+            Unchanged entries that follow each other in the old file are copied as one span,
+            with the separators between them."""
             first = True
+            span: list[int] = []  # the old file's span being copied: start, end, new start
+
+            def copy_span() -> None:
+                if span:
+                    old.seek(span[0])  # type: ignore[union-attr]
+                    emit(old.read(span[1] - span[0]))  # type: ignore[union-attr]
+                    span.clear()
+
             for key, record in entries:
-                emit(b"[\n    " if first else b",\n    ")
+                separator = b"[\n    " if first else SEPARATOR
                 first = False
                 kept = self.entries.get(key) if old is not None else None
                 if kept and kept[0] is record and settled:
@@ -359,12 +373,21 @@ class Exported:
                     derived = derive(record)
                     digest = derived_digest(derived)
                 if kept and kept[0] is record and kept[1] == digest:
-                    old.seek(kept[2])  # type: ignore[union-attr]
-                    data = old.read(kept[3])  # type: ignore[union-attr]
-                else:
-                    data = entry_bytes(record, fields, derived)
+                    start, length = kept[2], kept[3]
+                    if span and separator == SEPARATOR and start == span[1] + len(SEPARATOR):
+                        span[1] = start + length  # it follows the span in the old file too
+                    else:
+                        copy_span()
+                        emit(separator)
+                        span[:] = [start, start + length, position]
+                    fresh[key] = (record, digest, span[2] + start - span[0], length)
+                    continue
+                copy_span()
+                emit(separator)
+                data = entry_bytes(record, fields, derived)
                 fresh[key] = (record, digest, position, len(data))
                 emit(data)
+            copy_span()
             emit(b"[]" if first else b"\n  ]")
 
         local, pages = index.local, dict[str, str | None]()
