@@ -130,7 +130,7 @@ def view_digest(store: SpecStore, query: ViewQuery, settings: object) -> str:
 
 
 def shown_data(
-    store: SpecStore, index: ProjectIndex, docname: str, settings: object = None
+    store: SpecStore, index: ProjectIndex, docname: str, settings: object
 ) -> list[object]:
     """Everything from other documents that *docname*'s page displays."""
     shown: list[object] = [card_data(store, index, docname), block_states(store, index, docname)]
@@ -149,7 +149,7 @@ def fingerprint(store: SpecStore, index: ProjectIndex, docname: str, settings: o
 
 
 def outdated_documents(
-    store: SpecStore, all_docs: Iterable[str], output: str, settings: object = None
+    store: SpecStore, all_docs: Iterable[str], output: str, settings: object
 ) -> list[str]:
     """Documents whose displayed data changed since *output* was last written.
 
