@@ -24,7 +24,7 @@ from sphinx_spec.views import setup_views
 from sphinx_spec.wording import setup_wording
 
 #: Bump whenever the stored records change shape, so old pickles are discarded.
-ENV_VERSION = 9
+ENV_VERSION = 10
 
 
 def setup_extension(app: Sphinx, version: str) -> ExtensionMetadata:

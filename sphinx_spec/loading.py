@@ -12,6 +12,10 @@ imported. It is unfrozen when the build finishes, or when the next
 application in the same process starts. The collector is left as it was
 found: one that was stopped stays stopped, and nothing is frozen or unfrozen
 in a process that froze objects itself.
+
+The store pickles its records packed (:mod:`sphinx_spec.store`): a build
+with nothing changed never unpickles them, and one that does unpacks them
+with the collector paused, into the frozen heap (:mod:`sphinx_spec.heap`).
 """
 
 from __future__ import annotations
@@ -21,11 +25,11 @@ import gc
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
+from sphinx_spec.heap import frozen
+
 #: whether the collector ran before it was paused; None while it is not paused by us. (If
 #: Sphinx stops between the two events, the next build in the process resumes it.)
 _was_enabled: list[bool | None] = [None]
-#: whether the heap is frozen by us
-_frozen: list[bool] = [False]
 
 
 def pause_collector(app: Sphinx, config: Config) -> None:
@@ -39,16 +43,16 @@ def resume_collector(app: Sphinx) -> None:
     if _was_enabled[0]:
         if gc.get_freeze_count() == 0:
             gc.freeze()
-            _frozen[0] = True
+            frozen[0] = True
         gc.enable()
     _was_enabled[0] = None
 
 
 def thaw(*args: object) -> None:
     """Give what the build froze back to the collector."""
-    if _frozen[0]:
+    if frozen[0]:
         gc.unfreeze()
-        _frozen[0] = False
+        frozen[0] = False
 
 
 def setup_loading(app: Sphinx) -> None:

@@ -9,12 +9,15 @@ documents, and are read again at the start of every build. The project index
 
 from __future__ import annotations
 
+import copy
 import datetime
 import hashlib
+import pickle
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any, NamedTuple
 
+from sphinx_spec.heap import load_quietly
 from sphinx_spec.index import ImportedSpecs, ProjectIndex
 from sphinx_spec.model import SPEC_KIND, Finding, Located, Spec, SpecObject, ViewQuery
 from sphinx_spec.verification import TestReports
@@ -30,6 +33,12 @@ class Reference(NamedTuple):
     target: str
     step: int = 0
     domain: str = "spec"
+
+
+#: the tables that hold the records, pickled as one packed blob (with the export's entries,
+#: which refer to records by identity) and unpacked when first used: a build with nothing
+#: changed loads the environment without unpickling a single record
+PACKED = ("specs", "objects", "decisions")
 
 
 class SpecStore:
@@ -87,14 +96,38 @@ class SpecStore:
         state = self.__dict__.copy()
         state["_index"] = None
         state["_before"] = {}
-        state["decisions"] = {  # each fingerprint as written: a string is quicker to load
-            spec_id: (spec, objects, found if isinstance(found, str) else found.recorded())
-            for spec_id, (spec, objects, found) in self.decisions.items()
-        }
+        if "_packed" not in state:  # the records were unpacked in this build: pack them again
+            state["_packed"] = self._pack()
+            for name in PACKED:
+                del state[name]
+            state["exported"] = {path: unlisted(kept) for path, kept in self.exported.items()}
         state["imported"] = ()
         state["reports"] = TestReports()
         state["glossary"] = {}
         return state
+
+    def _pack(self) -> bytes:
+        """The records, and what refers to them by identity, pickled as one."""
+        decisions = {  # each fingerprint as written: a string is quicker to load
+            spec_id: (spec, objects, found if isinstance(found, str) else found.recorded())
+            for spec_id, (spec, objects, found) in self.decisions.items()
+        }
+        entries = {path: kept.entries for path, kept in self.exported.items()}
+        packed = (self.specs, self.objects, decisions, entries)
+        return pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def __getattr__(self, name: str) -> Any:
+        """The packed tables, unpacked when first used (only called for a missing attribute)."""
+        packed = self.__dict__.get("_packed") if name in PACKED else None
+        if packed is None:
+            raise AttributeError(name)
+        specs, objects, decisions, entries = load_quietly(packed)
+        del self.__dict__["_packed"]
+        self.specs, self.objects, self.decisions = specs, objects, decisions
+        for path, kept in entries.items():
+            if path in self.exported and not self.exported[path].entries:
+                self.exported[path].entries = kept
+        return self.__dict__[name]
 
     def changed(self) -> None:
         """Something the index is derived from changed: derive it again when asked."""
@@ -217,6 +250,13 @@ class SpecStore:
                 decisions=self.decisions,
             )
         return self._index
+
+
+def unlisted(exported: Any) -> Any:
+    """A copy of an export's bookkeeping without its entries (they are packed)."""
+    bare = copy.copy(exported)
+    bare.entries = {}
+    return bare
 
 
 def unlocated(records: Iterable[Located | None]) -> list[Located | None]:

@@ -128,6 +128,19 @@ def test_the_edit_scenario_renames_an_approach_and_the_view_follows_or_not(
     assert len(trade_offs) == 5 * SPECS
 
 
+def test_runs_on_one_built_project_rename_the_approach_back_and_forth(tmp_path):
+    setup = setup_of(tmp_path, "spec")
+    root = bench.built_project(setup, "spec")  # as the edit and no-change runs share it
+    number = bench.edited_spec(SPECS, "spec")
+    renamed, old = f"Option 1 (renamed) for service {number}", f"Option 1 for service {number}"
+    for shown, gone in [(renamed, old), (old, renamed), (renamed, old)]:
+        bench.edit(setup, "spec", root)
+        rows = html_page(root, "tradeoffs").select("table tr")
+        trade_offs = [text_of(tr.find("td")) for tr in rows if tr.td]
+        assert shown in trade_offs
+        assert gone not in trade_offs
+
+
 def test_no_change_writes_nothing_beyond_sphinx_own_files_in_plain(tmp_path):
     setup = setup_of(tmp_path, "plain")
     _built, root = bench.full(setup, "plain")

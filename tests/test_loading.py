@@ -1,5 +1,6 @@
 """Loading the environment pauses Python's cyclic garbage collector; the build freezes what
-was loaded, and gives it back when it finishes."""
+was loaded, and gives it back when it finishes. The records are pickled packed, and unpacked
+only by a build that uses them."""
 
 from __future__ import annotations
 
@@ -88,3 +89,50 @@ def test_a_builder_sphinx_does_not_know_leaves_the_next_build_its_collector(proj
         build(project, "no-such-builder")
     build(project)
     assert gc.isenabled()
+
+
+RECORDS_PROBE = """\
+import gc
+
+unpacked = []
+frozen = []
+
+
+def check(app, env):
+    store = env.spec_store
+    unpacked.append("_packed" not in vars(store))
+    if unpacked[-1]:  # is a record left alone by the collector (frozen)?
+        spec = next(iter(store.specs.values()))
+        frozen.append(not any(obj is spec for obj in gc.get_objects()))
+
+
+def setup(app):
+    app.connect("env-updated", check)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
+"""
+
+
+def test_records_are_unpacked_only_by_a_build_that_reads_a_document(project):
+    (project / "recordprobe.py").write_text(RECORDS_PROBE, encoding="utf-8")
+    conf = project / "conf.py"
+    conf.write_text(
+        "import sys, os\nsys.path.insert(0, os.path.dirname(__file__))\n"
+        + conf.read_text(encoding="utf-8")
+        + "\nextensions.append('recordprobe')\n",
+        encoding="utf-8",
+    )
+    build(project)
+    unchanged = build(project)
+    page = (unchanged.outdir / "views.html").read_text(encoding="utf-8")
+    spec = project / "specs" / "retries.rst"
+    spec.write_text(spec.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    edited = build(project)
+    import recordprobe
+
+    # built afresh (nothing packed yet), with nothing changed (nothing unpacked), after an edit
+    assert recordprobe.unpacked == [True, False, True]
+    # records read afresh are ordinary objects; records unpacked join the frozen heap
+    assert recordprobe.frozen == [False, True]
+    assert (edited.outdir / "views.html").read_text(encoding="utf-8") == page
+    assert warnings_of(unchanged) == warnings_of(edited) == []
+    assert gc.get_freeze_count() == 0

@@ -1,0 +1,29 @@
+"""Loading many objects without Python's cyclic garbage collector watching.
+
+:mod:`sphinx_spec.loading` freezes the heap for the duration of a build
+(:func:`gc.freeze`); what is unpickled later in the build, such as the
+records the store unpacks when first used, joins it.
+"""
+
+from __future__ import annotations
+
+import gc
+import pickle
+from typing import Any
+
+#: whether the heap is frozen by sphinx-spec (see :mod:`sphinx_spec.loading`)
+frozen: list[bool] = [False]
+
+
+def load_quietly(data: bytes) -> Any:
+    """Unpickle *data* with the collector paused; what it held joins the frozen heap when
+    the build froze it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(data)
+    finally:
+        if enabled:
+            if frozen[0]:
+                gc.freeze()
+            gc.enable()
