@@ -272,8 +272,19 @@ class ProjectIndex:
             self._fingerprints[spec_id] = found
         return self._fingerprints[spec_id]
 
-    def _decision(self, spec: Spec) -> Fingerprint:
-        objects = tuple(self.objects_of(spec.id))
+    def recorded_fingerprint(self, spec_id: str) -> str:
+        """The decision fingerprint of spec *spec_id* as written ("" for no such spec): the
+        kept text itself while the spec's records are the ones it was taken of."""
+        spec = self.specs.get(spec_id)
+        if spec is not None and not spec.external and spec_id not in self._fingerprints:
+            kept = self._kept_decision(spec, tuple(self.objects_of(spec_id)))
+            if kept is not None and isinstance(kept[2], str):
+                return kept[2]
+        found = self.fingerprint(spec_id)
+        return found.recorded() if found else ""
+
+    def _kept_decision(self, spec: Spec, objects: tuple[SpecObject, ...]) -> Any:
+        """The decision kept for *spec*, if it was taken of these very records."""
         kept = self._decisions.get(spec.id)
         if (
             kept is not None
@@ -281,6 +292,13 @@ class ProjectIndex:
             and len(kept[1]) == len(objects)
             and all(old is new for old, new in zip(kept[1], objects, strict=True))
         ):
+            return kept
+        return None
+
+    def _decision(self, spec: Spec) -> Fingerprint:
+        objects = tuple(self.objects_of(spec.id))
+        kept = self._kept_decision(spec, objects)
+        if kept is not None:
             # pickled as written (see the store), read back when first asked for
             kept_found = kept[2] if isinstance(kept[2], Fingerprint) else parse_fingerprint(kept[2])
             if kept_found is not None:

@@ -144,7 +144,7 @@ def spec_derived(
     entry: dict[str, Any] = {"url": url_of(builder, spec, pages)}
     entry["superseded_by"] = index.relations.superseded_by.get(spec.id, [])
     entry["depended_on_by"] = index.relations.depended_on_by.get(spec.id, [])
-    entry["counts"] = dataclasses.asdict(index.counts_for(spec.id))
+    entry["counts"] = dict(vars(index.counts_for(spec.id)))  # a flat record of numbers
     patterns = patterns_of(builder.config)
     entry["links"] = [
         {
@@ -185,9 +185,8 @@ def verification_entry(found: Verified) -> dict[str, Any]:
 
 def review_fields(index: ProjectIndex, spec: Spec) -> dict[str, Any]:
     """What the spec decides (its fingerprint), who approved which version, its links' reviews."""
-    current = index.fingerprint(spec.id)
     return {
-        "fingerprint": current.recorded() if current else "",
+        "fingerprint": index.recorded_fingerprint(spec.id),
         "approvers": list(spec.approvers),
         "approvals": [
             {
