@@ -94,6 +94,21 @@ class SpecCollector(EnvironmentCollector):
         store.set_imported(import_specs(app))
         store.set_reports(test_reports(app), app.config.spec_require_verification)
 
+    def get_outdated_docs(
+        self,
+        app: Sphinx,
+        env: BuildEnvironment,
+        added: Set[str],
+        changed: Set[str],
+        removed: Set[str],
+    ) -> list[str]:
+        """Every document, when the last build could not unpack the records it kept."""
+        store = store_of(env)
+        if not store.unreadable:
+            return []
+        store.unreadable = ""
+        return sorted(env.found_docs - set(added) - set(changed))
+
     def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
         store_of(env).purge(docname)
 
@@ -112,6 +127,14 @@ class SpecCollector(EnvironmentCollector):
     def settle_project(self, app: Sphinx, env: BuildEnvironment) -> None:
         """After reading: the index, once, and the project-wide checks, on every build."""
         store = store_of(env)
+        if store.unreadable:
+            warn(
+                "the records kept from the last build could not be read "
+                f"({store.unreadable}); this build's pages show only the documents it read, "
+                "and the next build reads every document again",
+                "environment",
+                f"{Path(env.doctreedir) / 'environment.pickle'}:1",
+            )
         store.set_glossary(glossary_terms(env))
         store.set_today(today(app))
         settings = check_settings(app)

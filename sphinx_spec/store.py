@@ -87,6 +87,9 @@ class SpecStore:
         self.kind_versions: dict[str, int] = {}
         #: each view's query → the versions it was digested at, and the digest
         self.view_digests: dict[ViewQuery, tuple[tuple[Any, ...], str]] = {}
+        #: why the records kept from the last build could not be unpacked ("": they could);
+        #: the next build reads every document again
+        self.unreadable = ""
         self._index: ProjectIndex | None = None
         #: the records each document held before it was purged or merged in this build
         self._before: dict[str, tuple[Spec | None, tuple[SpecObject, ...]]] = {}
@@ -121,8 +124,13 @@ class SpecStore:
         packed = self.__dict__.get("_packed") if name in PACKED else None
         if packed is None:
             raise AttributeError(name)
-        specs, objects, decisions, entries = load_quietly(packed)
         del self.__dict__["_packed"]
+        try:
+            specs, objects, decisions, entries = load_quietly(packed)
+        except Exception as error:  # damaged, or pickled by another version of a record class
+            specs, objects, decisions, entries = {}, {}, {}, {}
+            self.unreadable = f"{type(error).__name__}: {error}"
+            self.changed()
         self.specs, self.objects, self.decisions = specs, objects, decisions
         for path, kept in entries.items():
             if path in self.exported and not self.exported[path].entries:

@@ -5,6 +5,7 @@ only by a build that uses them."""
 from __future__ import annotations
 
 import gc
+import pickle
 import shutil
 
 import pytest
@@ -136,3 +137,23 @@ def test_records_are_unpacked_only_by_a_build_that_reads_a_document(project):
     assert (edited.outdir / "views.html").read_text(encoding="utf-8") == page
     assert warnings_of(unchanged) == warnings_of(edited) == []
     assert gc.get_freeze_count() == 0
+
+
+def test_records_that_cannot_be_unpacked_warn_and_the_next_build_reads_every_document(project):
+    fresh = build(project)
+    views = (fresh.outdir / "views.html").read_text(encoding="utf-8")
+    pickled = fresh.doctreedir / "environment.pickle"
+    env = pickle.loads(pickled.read_bytes())
+    env.spec_store._packed = b"\x80\x05 not the records"  # damaged
+    pickled.write_bytes(pickle.dumps(env, pickle.HIGHEST_PROTOCOL))
+    spec = project / "specs" / "retries.rst"
+    spec.write_text(spec.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+
+    damaged = build(project)  # reads the edited document, and cannot unpack the others
+    [warning] = [line for line in warnings_of(damaged) if "[spec.environment]" in line]
+    assert "environment.pickle:1: WARNING: the records kept from the last build" in warning
+    assert "the next build reads every document again" in warning
+
+    again = build(project)
+    assert warnings_of(again) == []
+    assert (again.outdir / "views.html").read_text(encoding="utf-8") == views
