@@ -20,6 +20,18 @@ def project(tmp_path, rootdir):
     return src
 
 
+def add_extension(project, name: str, source: str) -> None:
+    """Add the extension module *name* (*source*), next to ``conf.py``, to the project."""
+    (project / f"{name}.py").write_text(source, encoding="utf-8")
+    conf = project / "conf.py"
+    conf.write_text(
+        "import sys, os\nsys.path.insert(0, os.path.dirname(__file__))\n"
+        + conf.read_text(encoding="utf-8")
+        + f"\nextensions.append({name!r})\n",
+        encoding="utf-8",
+    )
+
+
 PROBE = """\
 import gc
 
@@ -37,14 +49,7 @@ def setup(app):
 
 
 def test_the_collector_is_paused_while_the_environment_loads_and_runs_after(project):
-    (project / "gcprobe.py").write_text(PROBE, encoding="utf-8")
-    conf = project / "conf.py"
-    conf.write_text(
-        "import sys, os\nsys.path.insert(0, os.path.dirname(__file__))\n"
-        + conf.read_text(encoding="utf-8")
-        + "\nextensions.append('gcprobe')\n",
-        encoding="utf-8",
-    )
+    add_extension(project, "gcprobe", PROBE)
     build(project)
     app = build(project)  # loads the pickled environment
     import gcprobe
@@ -114,14 +119,7 @@ def setup(app):
 
 
 def test_records_are_unpacked_only_by_a_build_that_reads_a_document(project):
-    (project / "recordprobe.py").write_text(RECORDS_PROBE, encoding="utf-8")
-    conf = project / "conf.py"
-    conf.write_text(
-        "import sys, os\nsys.path.insert(0, os.path.dirname(__file__))\n"
-        + conf.read_text(encoding="utf-8")
-        + "\nextensions.append('recordprobe')\n",
-        encoding="utf-8",
-    )
+    add_extension(project, "recordprobe", RECORDS_PROBE)
     build(project)
     unchanged = build(project)
     page = (unchanged.outdir / "views.html").read_text(encoding="utf-8")
