@@ -685,7 +685,8 @@ def run_all(setup: Setup, kinds: list[str], scenarios: list[str], repeat: int) -
     chained = [name for name in ("full", "no change", "edit") if name in scenarios]
     # without a timed full build, each project is built once (with -j 2) and every run's
     # builds follow on it, the edit renaming the approach back and forth
-    built_once = {kind: built_project(setup, kind) for kind in kinds if "full" not in scenarios}
+    once = chained and "full" not in scenarios
+    built_once = {kind: built_project(setup, kind) for kind in kinds if once}
     for run in range(repeat):
         order = kinds if run % 2 == 0 else kinds[::-1]
         for kind in order if chained else []:
