@@ -141,6 +141,25 @@ def test_runs_on_one_built_project_rename_the_approach_back_and_forth(tmp_path):
         assert gone not in trade_offs
 
 
+def test_a_kept_built_project_is_reused_only_while_its_inputs_are_the_same(tmp_path):
+    setup = setup_of(tmp_path, "plain")
+    setup.reuse = True
+    root = bench.built_project(setup, "plain")
+    index = root / "_build" / "html" / "index.html"
+    built_at = index.stat().st_mtime_ns
+    bench.edit(setup, "plain (stale)", root)  # the runs leave it edited
+    assert bench.built_project(setup, "plain") == root
+    assert index.stat().st_mtime_ns == built_at  # not built again
+    assert "Option 1 (renamed)" in page_text(root, f"specs/{bench.spec_id(SPECS // 2).lower()}")
+    # another generated project (here: one page of the template changed) is built afresh
+    page = setup.templates["plain"] / "specs" / f"{bench.spec_id(1).lower()}.rst"
+    page.write_text(page.read_text("utf-8").replace("service 1", "service one"), "utf-8")
+    assert bench.built_project(setup, "plain") == root
+    assert index.stat().st_mtime_ns != built_at
+    assert "service one" in page_text(root, f"specs/{bench.spec_id(1).lower()}")
+    assert "Option 1 (renamed)" not in page_text(root, f"specs/{bench.spec_id(SPECS // 2).lower()}")
+
+
 def test_no_change_writes_nothing_beyond_sphinx_own_files_in_plain(tmp_path):
     setup = setup_of(tmp_path, "plain")
     _built, root = bench.full(setup, "plain")
