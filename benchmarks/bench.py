@@ -995,8 +995,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--specs", type=int, default=1000, help="specs per project (1000)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each scenario (3)")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
-    parser.add_argument("--keep", type=Path, help="generate the projects here and keep them; a later run with the same"
-                        " projects reuses the ones it built once")  # fmt: skip
+    parser.add_argument("--keep", type=Path,
+                        help="generate the projects here and keep them; a later run with"
+                        " the same projects reuses the ones it built once")  # fmt: skip
     parser.add_argument("--needs-python", type=Path, help="a Python with sphinx-needs installed")
     parser.add_argument("--profile", action="store_true",
                         help="also profile spec's edit and no-change builds")  # fmt: skip

@@ -102,11 +102,12 @@ class SpecCollector(EnvironmentCollector):
         changed: Set[str],
         removed: Set[str],
     ) -> list[str]:
-        """Every document, when the last build could not unpack the records it kept."""
+        """Every document, when the last build could not unpack the records it kept, or
+        they were kept by a version of sphinx-spec that kept them otherwise."""
         store = store_of(env)
-        if not store.unreadable:
+        if not (store.unreadable or store.reread):
             return []
-        store.unreadable = ""
+        store.unreadable, store.reread = "", False
         return sorted(env.found_docs - set(added) - set(changed))
 
     def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import copy
 import datetime
+import functools
 import hashlib
 import pickle
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import fields, is_dataclass, replace
 from typing import Any, NamedTuple
 
+from sphinx_spec import model
 from sphinx_spec.heap import load_quietly
 from sphinx_spec.index import ImportedSpecs, ProjectIndex
 from sphinx_spec.model import SPEC_KIND, Finding, Located, Spec, SpecObject, ViewQuery
@@ -90,6 +92,9 @@ class SpecStore:
         #: why the records kept from the last build could not be unpacked ("": they could);
         #: the next build reads every document again
         self.unreadable = ""
+        #: the store was pickled by a version of sphinx-spec that kept other tables or
+        #: records of another shape: it starts empty, and this build reads every document
+        self.reread = False
         self._index: ProjectIndex | None = None
         #: the records each document held before it was purged or merged in this build
         self._before: dict[str, tuple[Spec | None, tuple[SpecObject, ...]]] = {}
@@ -107,7 +112,17 @@ class SpecStore:
         state["imported"] = ()
         state["reports"] = TestReports()
         state["glossary"] = {}
+        state["reread"] = False
+        state["_layout"] = layout()
         return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """The pickled state; a store of another layout (:func:`layout`) starts empty."""
+        if state.pop("_layout", None) == layout():
+            self.__dict__.update(state)
+            return
+        self.__init__()  # type: ignore[misc]
+        self.reread = True
 
     def _pack(self) -> bytes:
         """The records, and what refers to them by identity, pickled as one."""
@@ -258,6 +273,19 @@ class SpecStore:
                 decisions=self.decisions,
             )
         return self._index
+
+
+@functools.cache
+def layout() -> str:
+    """The store's tables and the fields of every record class, as pickled: a store pickled
+    with another layout (by another version of sphinx-spec) is not loaded."""
+    shapes: list[object] = [sorted(vars(SpecStore())), Reference._fields]
+    for name, value in sorted(vars(model).items()):
+        if isinstance(value, type) and is_dataclass(value):
+            shapes.append((name, [item.name for item in fields(value)]))
+        elif isinstance(value, type) and issubclass(value, tuple) and hasattr(value, "_fields"):
+            shapes.append((name, value._fields))
+    return hashlib.sha1(repr(shapes).encode()).hexdigest()
 
 
 def unlisted(exported: Any) -> Any:

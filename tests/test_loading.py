@@ -4,13 +4,18 @@ only by a build that uses them."""
 
 from __future__ import annotations
 
+import copyreg
 import gc
 import pickle
 import shutil
+from dataclasses import make_dataclass
 
 import pytest
 from helpers import build, warnings_of
 from sphinx.errors import SphinxError
+
+from sphinx_spec import model
+from sphinx_spec.store import SpecStore, layout
 
 
 @pytest.fixture
@@ -155,3 +160,51 @@ def test_records_that_cannot_be_unpacked_warn_and_the_next_build_reads_every_doc
     again = build(project)
     assert warnings_of(again) == []
     assert (again.outdir / "views.html").read_text(encoding="utf-8") == views
+
+
+class Pickled:
+    """Pickles as a store with the given *state*, as another version of sphinx-spec left it."""
+
+    def __init__(self, state: dict) -> None:
+        self.state = state
+
+    def __reduce__(self):
+        return (copyreg._reconstructor, (SpecStore, object, None), self.state)
+
+
+def older(state: dict) -> dict:  # before the layout was pickled, with a table since dropped
+    state = {name: value for name, value in state.items() if name != "_layout"}
+    return {**state, "dropped_table": {}}
+
+
+def other_records(state: dict) -> dict:  # the layout of records with other fields
+    return {**state, "_layout": "0" * 40}
+
+
+def without_a_table(state: dict) -> dict:  # a table added since
+    return {name: value for name, value in state.items() if name not in ("_layout", "reread")}
+
+
+@pytest.mark.parametrize("kept_by", [older, other_records, without_a_table])
+def test_a_store_another_version_kept_is_read_afresh_without_a_warning(project, kept_by):
+    fresh = build(project)
+    views = (fresh.outdir / "views.html").read_text(encoding="utf-8")
+    pickled = fresh.doctreedir / "environment.pickle"
+    env = pickle.loads(pickled.read_bytes())
+    env.spec_store = Pickled(kept_by(env.spec_store.__getstate__()))
+    pickled.write_bytes(pickle.dumps(env, pickle.HIGHEST_PROTOCOL))
+    spec = project / "specs" / "retries.rst"
+    spec.write_text(spec.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+
+    again = build(project)  # every document is read again, not only the edited one
+    assert warnings_of(again) == []
+    assert (again.outdir / "views.html").read_text(encoding="utf-8") == views
+    assert build(project).env.spec_store.reread is False
+
+
+def test_the_layout_changes_with_the_fields_of_a_record_class(monkeypatch):
+    before = layout.__wrapped__()
+    assert layout.__wrapped__() == before
+    shape = make_dataclass("Spec", [("new_field", str, "")], bases=(model.Spec,), frozen=True)
+    monkeypatch.setattr(model, "Spec", shape)
+    assert layout.__wrapped__() != before
