@@ -159,7 +159,7 @@ def inventory(store: SpecStore, indexed: Collection[str]) -> tuple[Inventory, In
     ]
     objects += [
         (full_id, obj.title, kind, obj.docname, obj.anchor, priority(kind, indexed))
-        for (kind, full_id), obj in sorted(local.objects.items())
+        for (kind, full_id), obj in local.sorted_objects()
     ]
     terms = tuple(
         (name, name, "term", term.docname, term.anchor, -1)  # as the glossary's: not searched

@@ -96,11 +96,16 @@ def review_data(index: ProjectIndex, spec_id: str) -> object:
 def view_data(index: ProjectIndex, query: ViewQuery) -> object:
     """A view's rows, and where each of its links lands (a spec may move to another page)."""
     result = view_result(index, query)
-    targets = [
-        describe(index.resolve(link.kind, link.target, query.docname), link.step)
-        for link in result.links()
-    ]
     page = query.docname
+    landed: dict[tuple[str, str, int], object] = {}  # rows link to their spec many times
+
+    def lands(kind: str, target: str, step: int) -> object:
+        key = (kind, target, step)
+        if key not in landed:
+            landed[key] = describe(index.resolve(kind, target, page), step)
+        return landed[key]
+
+    targets = [lands(link.kind, link.target, link.step) for link in result.links()]
     rich = [  # as read where it was written, and where the view shows it
         (describe_reference(index, ref, cell.docname), describe_reference(index, ref, page))
         for cell in result.rich_cells()

@@ -85,6 +85,13 @@ class Layer:
         self.by_spec: dict[str, list[SpecObject]] = {}
         #: casefolded term name or alias → the terms that use it, by spec id
         self.terms_by_name: dict[str, list[Term]] = {}
+        self._sorted: list[tuple[tuple[str, str], SpecObject]] | None = None
+
+    def sorted_objects(self) -> list[tuple[tuple[str, str], SpecObject]]:
+        """The objects by ``(kind, full id)``, sorted once (the export and the inventory)."""
+        if self._sorted is None:
+            self._sorted = sorted(self.objects.items())
+        return self._sorted
 
     def add_spec(self, spec: Spec) -> bool:
         """Claim *spec*'s id; whether it won."""
@@ -94,6 +101,7 @@ class Layer:
         return first is spec
 
     def add_object(self, obj: SpecObject) -> None:
+        self._sorted = None
         first = self.objects.setdefault((obj.kind, obj.full_id), obj)
         if first is not obj:  # dotted ids: spec "A.B" + "c" and spec "A" + "B.c"
             self.duplicate_objects.append((first, obj))

@@ -392,7 +392,7 @@ class Exported:
         local, pages = index.local, dict[str, str | None]()
         emit(b'{\n  "objects": ')
         array(
-            iter(sorted(local.objects.items())),
+            iter(local.sorted_objects()),
             object_fields,
             lambda obj: object_derived(index, builder, obj, pages),
             context == self.context,

@@ -8,6 +8,7 @@ order, glossary terms alphabetically.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -98,13 +99,23 @@ class ViewResult:
             else:
                 yield cell
 
+    @functools.cached_property
+    def _linked(self) -> tuple[tuple[Link, ...], tuple[Rich, ...]]:
+        """The links and the rich cells, gathered once: a page's digest and its rows both
+        ask (a cached property writes to the instance, frozen or not)."""
+        cells = list(self.cells())
+        return (
+            tuple(cell for cell in cells if type(cell) is Link),
+            tuple(cell for cell in cells if type(cell) is Rich),
+        )
+
     def links(self) -> Iterator[Link]:
         """Every link the view shows: section headings, then cells, row by row, graph nodes."""
-        yield from (cell for cell in self.cells() if isinstance(cell, Link))
+        return iter(self._linked[0])
 
     def rich_cells(self) -> Iterator[Rich]:
         """Every cell with inline markup, whose references the page depends on."""
-        yield from (cell for cell in self.cells() if isinstance(cell, Rich))
+        return iter(self._linked[1])
 
 
 #: the cells that are one value (each a tuple too), as against a list of links
@@ -167,7 +178,7 @@ def field_filters(query: ViewQuery, on_object: bool) -> list[tuple[str, tuple[st
 
 
 def wants_fields(filters: list[tuple[str, tuple[str, ...]]], record: Spec | SpecObject) -> bool:
-    return all(
+    return not filters or all(
         wants(wanted, *as_values(field_value(record.fields, name))) for name, wanted in filters
     )
 
@@ -373,6 +384,14 @@ class View:
     def shaped(self, query: ViewQuery, rows: Sequence[Shown]) -> tuple[Row, ...]:
         """The rows in ``:sort:`` order, with the ``:columns:`` cells."""
         keys = self.keys(query)
+        positions: dict[str, int] = {}
+        for n, column in enumerate(self.every_column):
+            positions.setdefault(column.key, n)  # the first, as :meth:`cell` finds it
+        if all(key in positions for key in keys):  # built-in columns only: picked by position
+            picked = [positions[key] for key in keys]
+            return tuple(
+                tuple([shown[0][n] for n in picked]) for shown in self.ordered(query, rows)
+            )
         return tuple(
             tuple(self.cell(query, key, shown) for key in keys)
             for shown in self.ordered(query, rows)

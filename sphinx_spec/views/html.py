@@ -14,7 +14,9 @@ not resolve) leaves the whole table to the nodes.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sphinx.builders import Builder
 
@@ -36,8 +38,8 @@ from sphinx_spec.views.query import (
 #: docutils' HTML writer encodes these (``@`` too, against address harvesters)
 SPECIAL = {ord("&"): "&amp;", ord("<"): "&lt;", ord('"'): "&quot;", ord(">"): "&gt;"}
 SPECIAL[ord("@")] = "&#64;"
-#: attribute values: control whitespace becomes a space first
-ATTRIBUTE_WHITESPACE = re.compile("[\n\r\t\v\f]")
+#: attribute values: control whitespace becomes a space, then the special characters
+ATTRIBUTE = {**SPECIAL, **{ord(space): " " for space in "\n\r\t\v\f"}}
 #: literal text: each word kept from wrapping, runs of spaces kept
 WORDS_AND_SPACES = re.compile(r"\S+| +|\n")
 
@@ -51,7 +53,7 @@ def encode(text: str) -> str:
 
 
 def attribute(text: str) -> str:
-    return encode(ATTRIBUTE_WHITESPACE.sub(" ", text))
+    return text.translate(ATTRIBUTE)
 
 
 def span(text: str, classes: list[str] | tuple[str, ...] = ()) -> str:
@@ -108,32 +110,33 @@ class RowWriter:
         return "".join(written)
 
     def cell(self, cell: Cell) -> str:
-        if isinstance(cell, Verification):
-            classes = ["spec-badge", f"spec-verification-{cell.state}"]
-            if cell.tests:
-                title = attribute("; ".join(cell.tests))
-                badge = (
-                    f'<abbr class="{attribute(" ".join([*classes, "spec-tests"]))}" '
-                    f'title="{title}">{self.text(cell.text)}</abbr>'
-                )
-            else:
-                badge = self.span(cell.text, classes)
-            return f"{badge}{self.text(' ' + cell.note)}" if cell.note else badge
-        if isinstance(cell, Badge):
-            return self.span(cell.text, ["spec-badge", f"spec-{cell.family}-{cell.status}"])
-        if isinstance(cell, Parts):
-            return ", ".join(self.cell(part) for part in cell.parts)
-        if isinstance(cell, Link):
-            return self.link(cell)
-        if isinstance(cell, tuple) and cell and all(isinstance(c, Link) for c in cell):
+        write = WRITERS.get(type(cell))
+        if write is not None:
+            return write(self, cell)
+        if isinstance(cell, tuple) and cell and all(type(c) is Link for c in cell):
             return ", ".join(self.link(part) for part in cell)  # type: ignore[arg-type]
-        if isinstance(cell, Coded):
-            return self.coded(cell.text)
-        if isinstance(cell, Marked):
-            return self.span(cell.text, [cell.mark])
-        if isinstance(cell, Text):
-            return self.text(cell.text)
         raise Unwritten(type(cell).__name__)
+
+    def verification(self, cell: Verification) -> str:
+        classes = ["spec-badge", f"spec-verification-{cell.state}"]
+        if cell.tests:
+            title = attribute("; ".join(cell.tests))
+            badge = (
+                f'<abbr class="{attribute(" ".join([*classes, "spec-tests"]))}" '
+                f'title="{title}">{self.text(cell.text)}</abbr>'
+            )
+        else:
+            badge = self.span(cell.text, classes)
+        return f"{badge}{self.text(' ' + cell.note)}" if cell.note else badge
+
+    def badge(self, cell: Badge) -> str:
+        return self.span(cell.text, ["spec-badge", f"spec-{cell.family}-{cell.status}"])
+
+    def parts(self, cell: Parts) -> str:
+        return ", ".join(self.cell(part) for part in cell.parts)
+
+    def marked(self, cell: Marked) -> str:
+        return self.span(cell.text, [cell.mark])
 
     def text(self, text: str) -> str:
         return linked(text, self.patterns)
@@ -169,3 +172,15 @@ class RowWriter:
         if anchor and (todocname == self.docname or page.startswith("#")):
             return f"#{anchor}"
         return f"{page}#{anchor}" if anchor else page or "#"
+
+
+#: how each kind of cell is written (by its exact type: the cells are distinct tuples)
+WRITERS: dict[type, Callable[[RowWriter, Any], str]] = {
+    Verification: RowWriter.verification,
+    Badge: RowWriter.badge,
+    Parts: RowWriter.parts,
+    Link: RowWriter.link,
+    Coded: lambda writer, cell: writer.coded(cell.text),
+    Marked: RowWriter.marked,
+    Text: lambda writer, cell: writer.text(cell.text),
+}
