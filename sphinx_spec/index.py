@@ -176,7 +176,8 @@ class ProjectIndex:
         *,
         reports: TestReports = NO_REPORTS,
         verify: Iterable[str] = (),
-        decisions: dict[str, tuple[Spec, tuple[SpecObject, ...], Fingerprint | str]] | None = None,
+        decisions: dict[str, tuple[Any, Fingerprint | str]] | None = None,
+        stamps: Mapping[str, int] | None = None,
     ) -> None:
         #: the build's date (``spec_today``): what is overdue is judged against it
         self.today = today
@@ -205,9 +206,11 @@ class ProjectIndex:
         self.view_results: dict[Any, Any] = {}
         self._errors_by_flow: dict[str, list[ErrorPath]] | None = None
         self._fingerprints: dict[str, Fingerprint | None] = {}
-        #: each spec's decision fingerprint with the records it was taken of, kept by the
-        #: store between builds: taken again only when one of those records changed
+        #: each spec's decision fingerprint with the stamps of the records it was taken of,
+        #: kept by the store between builds: taken again only when one of those changed
         self._decisions = {} if decisions is None else decisions
+        #: docname → the stamp its records were filed with (see the store)
+        self.stamps: Mapping[str, int] = {} if stamps is None else stamps
         self._approvers: dict[str, list[ApproverState]] = {}
         self._reviews: dict[str, list[LinkReview]] = {}
         #: what ``spec_test_reports`` holds; objects of *tracked* kinds are "untested" without
@@ -286,34 +289,40 @@ class ProjectIndex:
         spec = self.specs.get(spec_id)
         if spec is not None and not spec.external and spec_id not in self._fingerprints:
             kept = self._kept_decision(spec, tuple(self.objects_of(spec_id)))
-            if kept is not None and isinstance(kept[2], str):
-                return kept[2]
+            if kept is not None and isinstance(kept[1], str):
+                return kept[1]
         found = self.fingerprint(spec_id)
         return found.recorded() if found else ""
+
+    def _stamps_of(self, spec: Spec, objects: tuple[SpecObject, ...]) -> Any:
+        """What tells that *spec* and *objects* are the records a decision was taken of: the
+        stamp of each document they come from, and how many objects there are (a document
+        whose stamp is the same holds the very records it held). None: no stamps known."""
+        docnames = {spec.docname, *(obj.docname for obj in objects)}
+        stamps = [(docname, self.stamps.get(docname)) for docname in sorted(docnames)]
+        if any(stamp is None for _docname, stamp in stamps):
+            return None
+        return (tuple(stamps), len(objects))
 
     def _kept_decision(self, spec: Spec, objects: tuple[SpecObject, ...]) -> Any:
         """The decision kept for *spec*, if it was taken of these very records."""
         kept = self._decisions.get(spec.id)
-        if (
-            kept is not None
-            and kept[0] is spec
-            and len(kept[1]) == len(objects)
-            and all(old is new for old, new in zip(kept[1], objects, strict=True))
-        ):
+        if kept is not None and kept[0] is not None and kept[0] == self._stamps_of(spec, objects):
             return kept
         return None
 
     def _decision(self, spec: Spec) -> Fingerprint:
         objects = tuple(self.objects_of(spec.id))
         kept = self._kept_decision(spec, objects)
+        stamps = self._stamps_of(spec, objects)
         if kept is not None:
             # pickled as written (see the store), read back when first asked for
-            kept_found = kept[2] if isinstance(kept[2], Fingerprint) else parse_fingerprint(kept[2])
+            kept_found = kept[1] if isinstance(kept[1], Fingerprint) else parse_fingerprint(kept[1])
             if kept_found is not None:
-                self._decisions[spec.id] = (spec, objects, kept_found)
+                self._decisions[spec.id] = (stamps, kept_found)
                 return kept_found
         found = spec_fingerprint(spec, objects)
-        self._decisions[spec.id] = (spec, objects, found)
+        self._decisions[spec.id] = (stamps, found)
         return found
 
     def approvals_of(self, spec_id: str) -> list[Approval]:

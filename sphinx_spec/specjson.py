@@ -257,10 +257,10 @@ def dumps(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-#: What the export keeps of a record's entry between builds: the record it was made of (the
-#: same object after the environment is unpickled, as long as its document was not read
-#: again), a digest of what the project says of it, and where its text is in the file.
-Entry = tuple[Located, bytes, int, int]
+#: What the export keeps of a record's entry between builds: the document and the stamp of
+#: the record it was made of (the store's, the same while the document is not read again),
+#: a digest of what the project says of it, and where its text is in the file.
+Entry = tuple[str, int, bytes, int, int]
 
 #: what separates two entries of a list in the export
 SEPARATOR = b",\n    "
@@ -365,31 +365,34 @@ class Exported:
             for key, record in entries:
                 separator = b"[\n    " if first else SEPARATOR
                 first = False
+                docname = record.docname
+                stamp = stamps.get(docname, -1)
                 kept = self.entries.get(key) if old is not None else None
-                if kept and kept[0] is record and settled:
-                    digest = kept[1]
+                same = kept is not None and kept[0] == docname and kept[1] == stamp != -1
+                if same and settled:
+                    digest = kept[2]  # type: ignore[index]
                 else:
                     derived = derive(record)
                     digest = derived_digest(derived)
-                if kept and kept[0] is record and kept[1] == digest:
-                    start, length = kept[2], kept[3]
+                if same and kept[2] == digest:  # type: ignore[index]
+                    start, length = kept[3], kept[4]  # type: ignore[index]
                     if span and separator == SEPARATOR and start == span[1] + len(SEPARATOR):
                         span[1] = start + length  # it follows the span in the old file too
                     else:
                         copy_span()
                         emit(separator)
                         span[:] = [start, start + length, position]
-                    fresh[key] = (record, digest, span[2] + start - span[0], length)
+                    fresh[key] = (docname, stamp, digest, span[2] + start - span[0], length)
                     continue
                 copy_span()
                 emit(separator)
                 data = entry_bytes(record, fields, derived)
-                fresh[key] = (record, digest, position, len(data))
+                fresh[key] = (docname, stamp, digest, position, len(data))
                 emit(data)
             copy_span()
             emit(b"[]" if first else b"\n  ]")
 
-        local, pages = index.local, dict[str, str | None]()
+        local, pages, stamps = index.local, dict[str, str | None](), index.stamps
         emit(b'{\n  "objects": ')
         array(
             iter(local.sorted_objects()),

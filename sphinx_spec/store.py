@@ -37,10 +37,17 @@ class Reference(NamedTuple):
     domain: str = "spec"
 
 
-#: the tables that hold the records, pickled as one packed blob (with the export's entries,
-#: which refer to records by identity) and unpacked when first used: a build with nothing
-#: changed loads the environment without unpickling a single record
+#: the tables that hold the records and what is kept of them (each spec's decision, the
+#: export's entries), pickled packed and unpacked when first used: a build with nothing
+#: changed loads the environment without unpickling a single record. Each document's
+#: records are packed apart, and packed again only when the document was read again.
 PACKED = ("specs", "objects", "decisions")
+
+#: a document's records as packed: the stamp they were filed with, and the pickle
+Blob = tuple[int, bytes]
+
+
+PROTOCOL = pickle.HIGHEST_PROTOCOL
 
 
 class SpecStore:
@@ -59,8 +66,13 @@ class SpecStore:
         #: each ``spec.json`` written (its path) → what was written, kept to write it again
         #: only when it changed (a :class:`~sphinx_spec.specjson.Exported`)
         self.exported: dict[str, Any] = {}
-        #: each spec's decision fingerprint and the records it was taken of (see the index)
+        #: each spec's decision fingerprint and the stamps of the records it was taken of
+        #: (see the index)
         self.decisions: dict[str, Any] = {}
+        #: docname → the store's version when its records were filed: a record filed under
+        #: the same stamp is the very record (what is kept of it, such as its entry in the
+        #: export, still holds), however often the environment was pickled since
+        self.stamps: dict[str, int] = {}
         #: the store's version and the objects the domains list for it (``objects.inv``)
         self.inventory: tuple[int, Any] | None = None
         #: output directory → the store's version when its digests were taken
@@ -98,12 +110,15 @@ class SpecStore:
         self._index: ProjectIndex | None = None
         #: the records each document held before it was purged or merged in this build
         self._before: dict[str, tuple[Spec | None, tuple[SpecObject, ...]]] = {}
+        #: each document's records as they were unpacked in this build
+        self._blobs: dict[str, Blob] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         self.settle_kinds()
         state = self.__dict__.copy()
         state["_index"] = None
         state["_before"] = {}
+        state["_blobs"] = {}
         if "_packed" not in state:  # the records were unpacked in this build: pack them again
             state["_packed"] = self._pack()
             for name in PACKED:
@@ -124,15 +139,23 @@ class SpecStore:
         self.__init__()  # type: ignore[misc]
         self.reread = True
 
-    def _pack(self) -> bytes:
-        """The records, and what refers to them by identity, pickled as one."""
+    def _pack(self) -> tuple[dict[str, Blob], bytes]:
+        """Each document's records (as unpacked, if its stamp is the same), and what is kept
+        of them: the decisions and the export's entries."""
+        blobs = {}
+        for docname, spec in self.specs.items():
+            stamp = self.stamps.get(docname)
+            kept = self._blobs.get(docname)
+            if stamp is None or kept is None or kept[0] != stamp:
+                records = (spec, self.objects.get(docname, ()))
+                kept = (-1 if stamp is None else stamp, pickle.dumps(records, PROTOCOL))
+            blobs[docname] = kept
         decisions = {  # each fingerprint as written: a string is quicker to load
-            spec_id: (spec, objects, found if isinstance(found, str) else found.recorded())
-            for spec_id, (spec, objects, found) in self.decisions.items()
+            spec_id: (stamps, found if isinstance(found, str) else found.recorded())
+            for spec_id, (stamps, found) in self.decisions.items()
         }
         entries = {path: kept.entries for path, kept in self.exported.items()}
-        packed = (self.specs, self.objects, decisions, entries)
-        return pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL)
+        return blobs, pickle.dumps((decisions, entries), PROTOCOL)
 
     def __getattr__(self, name: str) -> Any:
         """The packed tables, unpacked when first used (only called for a missing attribute)."""
@@ -140,8 +163,15 @@ class SpecStore:
         if packed is None:
             raise AttributeError(name)
         del self.__dict__["_packed"]
+        specs: dict[str, Spec] = {}
+        objects: dict[str, tuple[SpecObject, ...]] = {}
         try:
-            specs, objects, decisions, entries = load_quietly(packed)
+            blobs, kept = packed
+            loaded = load_quietly([kept, *(blob for _stamp, blob in blobs.values())])
+            decisions, entries = loaded[0]
+            for docname, (spec, records) in zip(blobs, loaded[1:], strict=True):
+                specs[docname], objects[docname] = spec, records
+            self._blobs = blobs
         except Exception as error:  # damaged, or pickled by another version of a record class
             specs, objects, decisions, entries = {}, {}, {}, {}
             self.unreadable = f"{type(error).__name__}: {error}"
@@ -208,6 +238,7 @@ class SpecStore:
         if rich:
             self.rich[docname] = rich
         self.changed()
+        self.stamps[docname] = self.version
 
     def tables(self) -> tuple[dict[str, Any], ...]:
         """The per-document tables, all keyed by docname."""
@@ -217,6 +248,7 @@ class SpecStore:
         self._keep_before(docname)
         for table in self.tables():
             table.pop(docname, None)
+        self.stamps.pop(docname, None)
         self.changed()
 
     def merge(self, docnames: set[str], other: SpecStore) -> None:
@@ -225,6 +257,8 @@ class SpecStore:
         for mine, theirs in zip(self.tables(), other.tables(), strict=True):
             mine.update({doc: value for doc, value in theirs.items() if doc in docnames})
         self.changed()
+        for docname in docnames:
+            self.stamps[docname] = self.version
 
     def _keep_before(self, docname: str) -> None:
         """Note what *docname* held before this build changed it (the first time only)."""
@@ -271,6 +305,7 @@ class SpecStore:
                 reports=self.reports,
                 verify=self.verify,
                 decisions=self.decisions,
+                stamps=self.stamps,
             )
         return self._index
 

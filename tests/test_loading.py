@@ -208,3 +208,61 @@ def test_the_layout_changes_with_the_fields_of_a_record_class(monkeypatch):
     shape = make_dataclass("Spec", [("new_field", str, "")], bases=(model.Spec,), frozen=True)
     monkeypatch.setattr(model, "Spec", shape)
     assert layout.__wrapped__() != before
+
+
+def test_an_edit_makes_again_only_what_the_edited_document_holds(project, monkeypatch):
+    """What is kept of unchanged records between builds (their packed pickle, their entry in
+    ``spec.json``, their spec's decision fingerprint) is used again, not made again."""
+    import sphinx_spec.index as index_module
+    import sphinx_spec.specjson as specjson_module
+    import sphinx_spec.store as store_module
+
+    made: dict[str, list[str]] = {"pickled": [], "exported": [], "decided": []}
+
+    def counted(name, function, what):
+        def wrapper(*args, **kwargs):
+            made[name].append(what(*args))
+            return function(*args, **kwargs)
+
+        return wrapper
+
+    real_pickle = store_module.pickle
+
+    class Pickle:  # the store's pickle module, its records' pickles noted
+        HIGHEST_PROTOCOL = real_pickle.HIGHEST_PROTOCOL
+
+        @staticmethod
+        def dumps(value, *args, **kwargs):
+            if isinstance(value, tuple) and hasattr(value[0], "docname"):
+                made["pickled"].append(value[0].docname)
+            return real_pickle.dumps(value, *args, **kwargs)
+
+    monkeypatch.setattr(store_module, "pickle", Pickle)
+    entry_bytes = specjson_module.entry_bytes
+    monkeypatch.setattr(
+        specjson_module, "entry_bytes", counted("exported", entry_bytes, lambda r, *a: r.docname)
+    )
+    fingerprint = index_module.spec_fingerprint
+    monkeypatch.setattr(
+        index_module, "spec_fingerprint", counted("decided", fingerprint, lambda s, *a: s.docname)
+    )
+    first = build(project)
+    fresh = {name: sorted(set(docs)) for name, docs in made.items()}
+    assert (
+        fresh["pickled"]
+        == fresh["exported"]
+        == sorted(["specs/audit", "specs/legacy", "specs/retries", "specs/sessions"])
+    )
+    for name in made:
+        made[name].clear()
+    spec = project / "specs" / "retries.rst"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("Retries", "Retrying", 1), "utf-8")
+    edited = build(project)
+    assert {name: sorted(set(docs)) for name, docs in made.items()} == {
+        "pickled": ["specs/retries"],
+        "exported": ["specs/retries"],
+        "decided": ["specs/retries"],
+    }
+    exported = (edited.outdir / "spec.json").read_text(encoding="utf-8")
+    assert "Retrying" in exported
+    assert warnings_of(first) == warnings_of(edited) == []
