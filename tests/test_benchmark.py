@@ -172,3 +172,14 @@ def test_no_change_writes_nothing_beyond_sphinx_own_files_in_plain(tmp_path):
     again = bench.no_change(setup, "plain", root)
     page = f"specs/{bench.spec_id(SPECS // 2).lower()}.html (changed)"
     assert page in bench.beyond_sphinx(again.written or [])
+
+
+def test_the_profile_follows_on_the_project_built_once(tmp_path):
+    setup = setup_of(tmp_path, "spec")
+    bench.built_project(setup, "spec")
+    target = tmp_path / "profile.txt"
+    bench.profile(setup, target)
+    text = target.read_text(encoding="utf-8")
+    assert "== edit (one approach renamed): top 25 by cumulative time ==" in text
+    assert "== no change: top 25 by cumulative time ==" in text
+    assert setup.copies == 0  # no other copy of the project was built for it
