@@ -33,6 +33,7 @@ from sphinx_spec.config import check_settings, config_location, today, view_sett
 from sphinx_spec.domain import inventory
 from sphinx_spec.federation import import_specs
 from sphinx_spec.freshness import outdated_documents
+from sphinx_spec.heap import quietly
 from sphinx_spec.model import SPEC_KIND, Spec, SpecObject
 from sphinx_spec.nodes import spec_view
 from sphinx_spec.records import RECORD, is_collected, marked_records
@@ -140,7 +141,8 @@ class SpecCollector(EnvironmentCollector):
         store.set_today(today(app))
         settings = check_settings(app)
         if store.findings_for != (store.version, settings):  # else: nothing changed since
-            store.findings = tuple(project_findings(store, settings))
+            with quietly():  # kept until the next change: into the frozen heap
+                store.findings = tuple(project_findings(store, settings))
             store.findings_for = (store.version, settings)
         report(store.findings)
 
@@ -148,11 +150,12 @@ class SpecCollector(EnvironmentCollector):
         """The pages to write again; and the export, written now rather than when the build
         finishes, so that what it keeps for the next build is pickled with the environment."""
         store = store_of(env)
-        outdated = outdated_documents(
-            store, sorted(env.found_docs), str(app.outdir), view_settings(app)
-        )
-        write_spec_json(app)
-        inventory(store, app.config.spec_index_entries)  # listed now, pickled with the store
+        with quietly():  # the digests, views and lists made here are kept: into the frozen heap
+            outdated = outdated_documents(
+                store, sorted(env.found_docs), str(app.outdir), view_settings(app)
+            )
+            write_spec_json(app)
+            inventory(store, app.config.spec_index_entries)  # listed now, pickled with the store
         return outdated
 
 

@@ -19,7 +19,7 @@ from dataclasses import fields, is_dataclass, replace
 from typing import Any, NamedTuple
 
 from sphinx_spec import model
-from sphinx_spec.heap import load_quietly
+from sphinx_spec.heap import load_quietly, quietly
 from sphinx_spec.index import ImportedSpecs, ProjectIndex
 from sphinx_spec.model import SPEC_KIND, Finding, Located, Spec, SpecObject, ViewQuery
 from sphinx_spec.verification import TestReports
@@ -296,18 +296,22 @@ class SpecStore:
     def index(self) -> ProjectIndex:
         """The project index, derived again after any change."""
         if self._index is None:
-            self._index = ProjectIndex(
-                self.specs,
-                self.objects,
-                self.imported,
-                self.glossary,
-                self.today,
-                reports=self.reports,
-                verify=self.verify,
-                decisions=self.decisions,
-                stamps=self.stamps,
-            )
+            with quietly():  # long-lived: into the frozen heap
+                self._index = self._derive_index()
         return self._index
+
+    def _derive_index(self) -> ProjectIndex:
+        return ProjectIndex(
+            self.specs,
+            self.objects,
+            self.imported,
+            self.glossary,
+            self.today,
+            reports=self.reports,
+            verify=self.verify,
+            decisions=self.decisions,
+            stamps=self.stamps,
+        )
 
 
 @functools.cache

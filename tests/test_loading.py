@@ -67,6 +67,48 @@ def test_the_collector_is_paused_while_the_environment_loads_and_runs_after(proj
     assert gc.get_freeze_count() == 0
 
 
+WRITE_PROBE = """\
+import gc
+import weakref
+
+
+class Node:
+    pass
+
+
+left = []  # weak references to the cyclic garbage each document's reading leaves
+seen = []
+
+
+def leave_garbage(app, doctree):
+    node = Node()
+    node.itself = node  # a cycle: garbage the collector alone can free
+    left.append(weakref.ref(node))
+
+
+def check(app, doctree, docname):  # while the pages are written
+    read_frozen = not any(obj is app.env.titles for obj in gc.get_objects())
+    seen.append((read_frozen, all(ref() is None for ref in left), gc.isenabled()))
+
+
+def setup(app):
+    app.connect("doctree-read", leave_garbage)
+    app.connect("doctree-resolved", check)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
+"""
+
+
+def test_what_was_read_is_frozen_while_the_pages_are_written_and_its_garbage_freed(project):
+    add_extension(project, "writeprobe", WRITE_PROBE)
+    build(project)  # afresh: everything read in this build
+    import writeprobe
+
+    assert writeprobe.seen
+    # the environment read in this build is frozen; the garbage reading left was freed first
+    assert set(writeprobe.seen) == {(True, True, True)}
+    assert gc.get_freeze_count() == 0
+
+
 def test_a_process_that_froze_objects_keeps_them_frozen(project):
     gc.freeze()
     try:
@@ -135,8 +177,9 @@ def test_records_are_unpacked_only_by_a_build_that_reads_a_document(project):
 
     # built afresh (nothing packed yet), with nothing changed (nothing unpacked), after an edit
     assert recordprobe.unpacked == [True, False, True]
-    # records read afresh are ordinary objects; records unpacked join the frozen heap
-    assert recordprobe.frozen == [False, True]
+    # records read afresh join the frozen heap with the index derived from them, once read;
+    # records unpacked join it as they are unpacked
+    assert recordprobe.frozen == [True, True]
     assert (edited.outdir / "views.html").read_text(encoding="utf-8") == page
     assert warnings_of(unchanged) == warnings_of(edited) == []
     assert gc.get_freeze_count() == 0

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from docutils import nodes
+from docutils.nodes import Element
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.locale import get_translation
@@ -25,6 +26,7 @@ from sphinx_spec.builders import BuilderKind, builder_of, current_builder
 from sphinx_spec.diagrams import MERMAID_MAX_EDGES, MERMAID_MAX_TEXT, mermaid_node, spec_graph
 from sphinx_spec.directives.objects import NEEDS_REVIEW, suspect_badge
 from sphinx_spec.domain import link_to
+from sphinx_spec.heap import quietly
 from sphinx_spec.index import ProjectIndex
 from sphinx_spec.links import patterns_of
 from sphinx_spec.nodes import IdAllocator, badge, code_spans, spec_view, spec_xref
@@ -399,14 +401,23 @@ class RenderViews(SphinxPostTransform):
     default_priority = 5
 
     def run(self, **kwargs: Any) -> None:
-        index = store_of(self.env).index
+        placeholders = list(self.document.findall(spec_view))
+        if not placeholders:
+            return
+        with quietly():  # kept with the index (if the digest did not compute them already)
+            index = store_of(self.env).index
+            results = [view_result(index, placeholder["query"]) for placeholder in placeholders]
+        with quietly(keep=False):  # the page's rows are made with the collector paused
+            self.render(index, placeholders, results)
+
+    def render(
+        self, index: ProjectIndex, placeholders: list[Element], results: list[ViewResult]
+    ) -> None:
         builder = current_builder(self.env)
         writer = builder_of(self.env)
-        placeholders = list(self.document.findall(spec_view))
-        ids = IdAllocator(self.document) if placeholders else None
-        for number, placeholder in enumerate(placeholders):
+        ids = IdAllocator(self.document)
+        for number, (placeholder, result) in enumerate(zip(placeholders, results, strict=True)):
             written: ViewQuery = placeholder["query"]
-            result = view_result(index, written)  # the one the freshness digest computed
             query = shown_query(index, written)  # its columns, as the result shows them
             view = VIEWS[query.view]
             layout, reason = table_layout(builder, enclosing_tables(placeholder))
