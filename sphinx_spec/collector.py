@@ -127,7 +127,12 @@ class SpecCollector(EnvironmentCollector):
         store_of(env).merge(set(docnames), store_of(other))
 
     def settle_project(self, app: Sphinx, env: BuildEnvironment) -> None:
-        """After reading: the index, once, and the project-wide checks, on every build."""
+        """After reading: the index, once, and the project-wide checks, on every build. What
+        was read, and what is derived from it, joins the frozen heap (see :mod:`.heap`)."""
+        with quietly():
+            self._settle_project(app, env)
+
+    def _settle_project(self, app: Sphinx, env: BuildEnvironment) -> None:
         store = store_of(env)
         if store.unreadable:
             warn(
@@ -141,8 +146,7 @@ class SpecCollector(EnvironmentCollector):
         store.set_today(today(app))
         settings = check_settings(app)
         if store.findings_for != (store.version, settings):  # else: nothing changed since
-            with quietly():  # kept until the next change: into the frozen heap
-                store.findings = tuple(project_findings(store, settings))
+            store.findings = tuple(project_findings(store, settings))
             store.findings_for = (store.version, settings)
         report(store.findings)
 

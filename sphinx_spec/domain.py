@@ -23,7 +23,7 @@ from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
 from sphinx_spec.index import ProjectIndex, Target, did_you_mean
-from sphinx_spec.model import KINDS, SPEC_KIND, SPEC_LABEL, Flow, NonGoal, Spec, Term
+from sphinx_spec.model import ALL_KINDS, KINDS, SPEC_KIND, SPEC_LABEL, Flow, NonGoal, Spec, Term
 from sphinx_spec.report import warn
 from sphinx_spec.store import SpecStore, store_of
 
@@ -153,12 +153,13 @@ def inventory(store: SpecStore, indexed: Collection[str]) -> tuple[Inventory, In
         return store.inventory[1]
     index = store.index
     local = index.local
+    priorities = {kind: priority(kind, indexed) for kind in (*ALL_KINDS, *indexed)}
     objects = [
-        (spec_id, spec.title, SPEC_KIND, spec.docname, spec.anchor, priority(SPEC_KIND, indexed))
+        (spec_id, spec.title, SPEC_KIND, spec.docname, spec.anchor, priorities[SPEC_KIND])
         for spec_id, spec in sorted(local.specs.items())
     ]
     objects += [
-        (full_id, obj.title, kind, obj.docname, obj.anchor, priority(kind, indexed))
+        (full_id, obj.title, kind, obj.docname, obj.anchor, priorities.get(kind, -1))
         for (kind, full_id), obj in local.sorted_objects()
     ]
     terms = tuple(

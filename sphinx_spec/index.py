@@ -193,6 +193,7 @@ class ProjectIndex:
             **self.local.objects,
         }
         self.by_spec = {**self.imported.by_spec, **self.local.by_spec}
+        self._by_kind: dict[tuple[str, str], list[SpecObject]] | None = None
         self.terms_by_name: dict[str, list[Term]] = {}
         for layer in (self.local, self.imported):
             for name, terms in layer.terms_by_name.items():
@@ -353,8 +354,14 @@ class ProjectIndex:
         return self.counts.get(spec_id, SpecCounts())
 
     def objects_of(self, spec_id: str, kind: str | None = None) -> list[SpecObject]:
-        objects = self.by_spec.get(spec_id, [])
-        return [obj for obj in objects if kind is None or obj.kind == kind]
+        if kind is None:
+            return list(self.by_spec.get(spec_id, ()))
+        if self._by_kind is None:  # grouped once, when first asked for
+            self._by_kind = {}
+            for key, objects in self.by_spec.items():
+                for obj in objects:
+                    self._by_kind.setdefault((key, obj.kind), []).append(obj)
+        return list(self._by_kind.get((spec_id, kind), ()))
 
     def flow_of(self, error: ErrorPath) -> Flow | None:
         """The flow an error path's ``:flow:`` names (a local id in its spec, or a full id)."""

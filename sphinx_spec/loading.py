@@ -8,9 +8,9 @@ Nothing unpickled is garbage: the collector is paused from ``config-inited``
 (the last event before Sphinx loads the environment) until ``builder-inited``
 (the first after). Then what is on the heap is frozen (:func:`gc.freeze`):
 the collector's full passes during the build skip it, as they skip what was
-imported; what the build read joins it before the pages are written. It is
-unfrozen when the build finishes, or when the next
-application in the same process starts. The collector is left as it was
+imported; what the build read joins it before the pages are written (see the
+collector's ``settle_project``). It is unfrozen when the build finishes, or
+when the next application in the same process starts. The collector is left as it was
 found: one that was stopped stays stopped, and nothing is frozen or unfrozen
 in a process that froze objects itself.
 
@@ -49,16 +49,6 @@ def resume_collector(app: Sphinx) -> None:
     _was_enabled[0] = None
 
 
-def freeze_read(app: Sphinx, env: object) -> None:
-    """After reading, before writing: what was read joins the frozen heap (after one pass of
-    the collector, so that what the readers left as garbage is not kept). The write phase's
-    full passes then skip the environment; at ten thousand specs they took a third of a
-    build with every page to write."""
-    if frozen[0] and gc.isenabled():
-        gc.collect()
-        gc.freeze()
-
-
 def thaw(*args: object) -> None:
     """Give what the build froze back to the collector."""
     if frozen[0]:
@@ -69,5 +59,4 @@ def thaw(*args: object) -> None:
 def setup_loading(app: Sphinx) -> None:
     app.connect("config-inited", pause_collector, priority=999)
     app.connect("builder-inited", resume_collector, priority=0)
-    app.connect("env-updated", freeze_read, priority=999)
     app.connect("build-finished", thaw, priority=999)
