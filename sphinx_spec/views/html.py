@@ -56,12 +56,6 @@ def attribute(text: str) -> str:
     return text.translate(ATTRIBUTE)
 
 
-def span(text: str, classes: list[str] | tuple[str, ...] = ()) -> str:
-    """An inline: the text as written (a link's text)."""
-    opening = f'<span class="{attribute(" ".join(classes))}">' if classes else "<span>"
-    return f"{opening}{encode(text)}</span>"
-
-
 def linked(text: str, patterns: Patterns) -> str:
     """Text, the ids ``spec_link_patterns`` finds in it linked (as :mod:`sphinx_spec.links`)."""
     if not patterns:
@@ -97,6 +91,8 @@ class RowWriter:
     patterns: Patterns = ()
     #: the page address of each document linked to from this page
     pages: dict[str, str] = field(default_factory=dict)
+    #: the opening tag of each link target's links: ``(kind, target, step)`` → ``<a …>``
+    openings: dict[tuple[str, str, int], str] = field(default_factory=dict)
 
     def rows(self, rows: tuple[Row, ...], marks: list[list[str]]) -> str:
         """The ``<tr>`` elements of *rows* (numbered after one header row), with each
@@ -152,16 +148,21 @@ class RowWriter:
         return "".join(literal(part) if n % 2 else self.text(part) for n, part in enumerate(parts))
 
     def link(self, link: Link) -> str:
-        found = self.index.resolve(link.kind, link.target, self.docname)
-        if found is None or found.external:
-            raise Unwritten("a link Sphinx resolves or reports")
-        anchor, tooltip = landing(found, link.step)
-        href = self.address(found.docname, anchor)
-        classes = ["spec-nowrap"] if link.kind == "spec" and link.text == link.target else []
-        return (
-            f'<a class="reference internal" href="{attribute(href)}" title="{attribute(tooltip)}">'
-            f"{span(link.text, classes)}</a>"
-        )
+        key = (link.kind, link.target, link.step)
+        opening = self.openings.get(key)
+        if opening is None:  # rows link to their spec many times: its address is made once
+            found = self.index.resolve(link.kind, link.target, self.docname)
+            if found is None or found.external:
+                raise Unwritten("a link Sphinx resolves or reports")
+            anchor, tooltip = landing(found, link.step)
+            href = self.address(found.docname, anchor)
+            opening = self.openings[key] = (
+                f'<a class="reference internal" href="{attribute(href)}" '
+                f'title="{attribute(tooltip)}">'
+            )
+        if link.kind == "spec" and link.text == link.target:
+            return f'{opening}<span class="spec-nowrap">{encode(link.text)}</span></a>'
+        return f"{opening}<span>{encode(link.text)}</span></a>"
 
     def address(self, todocname: str, anchor: str) -> str:
         """Where ``make_refnode`` points from this page (``#anchor`` on the page itself and,
