@@ -10,9 +10,11 @@ Nothing unpickled is garbage: the collector is paused from ``config-inited``
 the collector's full passes during the build skip it, as they skip what was
 imported; what the build read joins it before the pages are written (see the
 collector's ``settle_project``). It is unfrozen when the build finishes, or
-when the next application in the same process starts. The collector is left as it was
-found: one that was stopped stays stopped, and nothing is frozen or unfrozen
-in a process that froze objects itself.
+when the next application in the same process starts; in ``sphinx-build``,
+which exits with the build, it stays frozen, with what the build made since,
+so that Python's last pass of the collector on the way out skips it. The
+collector is left as it was found: one that was stopped stays stopped, and
+nothing is frozen or unfrozen in a process that froze objects itself.
 
 The store pickles its records packed (:mod:`sphinx_spec.store`): a build
 with nothing changed never unpickles them, and one that does unpacks them
@@ -22,6 +24,8 @@ with the collector paused, into the frozen heap (:mod:`sphinx_spec.heap`).
 from __future__ import annotations
 
 import gc
+import sys
+from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -56,7 +60,26 @@ def thaw(*args: object) -> None:
         frozen[0] = False
 
 
+def finish(app: Sphinx, exception: BaseException | None) -> None:
+    """When the build finishes: in ``sphinx-build``, which exits with the build, what the
+    build made joins the frozen heap too, so that the collector does not scan the project
+    again on the way out (at 10,000 specs, four seconds); in any other process, what the
+    build froze is given back to the collector."""
+    if frozen[0] and exits_with_build():
+        gc.freeze()
+    else:
+        thaw()
+
+
+def exits_with_build() -> bool:
+    """Whether this process is ``sphinx-build`` (or ``python -m sphinx``)."""
+    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    if spec is not None and spec.name in ("sphinx", "sphinx.__main__"):
+        return True
+    return Path(sys.argv[0] if sys.argv else "").stem == "sphinx-build"
+
+
 def setup_loading(app: Sphinx) -> None:
     app.connect("config-inited", pause_collector, priority=999)
     app.connect("builder-inited", resume_collector, priority=0)
-    app.connect("build-finished", thaw, priority=999)
+    app.connect("build-finished", finish, priority=999)

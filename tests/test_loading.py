@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import copyreg
 import gc
+import os
 import pickle
 import shutil
+import subprocess
+import sys
 from dataclasses import make_dataclass
+from pathlib import Path
 
 import pytest
 from helpers import build, warnings_of
@@ -309,3 +313,39 @@ def test_an_edit_makes_again_only_what_the_edited_document_holds(project, monkey
     exported = (edited.outdir / "spec.json").read_text(encoding="utf-8")
     assert "Retrying" in exported
     assert warnings_of(first) == warnings_of(edited) == []
+
+
+EXIT_PROBE = """\
+import atexit
+import gc
+import os
+
+
+def setup(app):
+    @atexit.register  # runs after the build, before Python's last pass of the collector
+    def note():
+        if "EXIT_PROBE" in os.environ:  # in sphinx-build (not when the tests build in-process)
+            with open(os.environ["EXIT_PROBE"], "w", encoding="utf-8") as out:
+                out.write(f"{gc.get_freeze_count() > 0} {gc.isenabled()}")
+
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
+"""
+
+
+def test_sphinx_build_keeps_the_heap_frozen_on_its_way_out(project, tmp_path):
+    add_extension(project, "exitprobe", EXIT_PROBE)
+    noted = tmp_path / "exit.txt"
+    environ = {**os.environ, "EXIT_PROBE": str(noted), "PYTHONPATH": str(Path.cwd())}
+    for _build in range(2):  # afresh, then on the kept environment
+        done = subprocess.run(
+            [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(project), str(tmp_path / "o")],
+            env=environ,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert noted.read_text(encoding="utf-8") == "True True"
+    # a process that goes on after the build (here, the tests') gets the heap back
+    build(project)
+    assert gc.get_freeze_count() == 0
