@@ -673,7 +673,10 @@ def built_project(setup: Setup, kind: str) -> Path:
     if root.exists():
         shutil.rmtree(root)
     shutil.copytree(setup.templates[kind], root)
-    sphinx_build(root, setup.python[kind], "-E", *(() if kind == "needs" else ("-j", "2")))
+    options = () if kind == "needs" else ("-j", "2")
+    built = sphinx_build(root, setup.python[kind], "-E", *options)
+    print(f"  built the {kind} project once: {built.seconds:.1f} s ({' '.join(options) or '-j 1'},"
+          f" not timed)", file=sys.stderr, flush=True)  # fmt: skip
     stamp.write_text(inputs)
     setup.built[kind] = root
     return root
