@@ -11,7 +11,7 @@ layer first.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from sphinx_spec.model import (
@@ -289,13 +289,13 @@ class ProjectIndex:
         kept text itself while the spec's records are the ones it was taken of."""
         spec = self.specs.get(spec_id)
         if spec is not None and not spec.external and spec_id not in self._fingerprints:
-            kept = self._kept_decision(spec, tuple(self.objects_of(spec_id)))
+            kept = self._kept_decision(spec, self._stamps_of(spec, self.objects_of(spec_id)))
             if kept is not None and isinstance(kept[1], str):
                 return kept[1]
         found = self.fingerprint(spec_id)
         return found.recorded() if found else ""
 
-    def _stamps_of(self, spec: Spec, objects: tuple[SpecObject, ...]) -> Any:
+    def _stamps_of(self, spec: Spec, objects: Sequence[SpecObject]) -> Any:
         """What tells that *spec* and *objects* are the records a decision was taken of: the
         stamp of each document they come from, and how many objects there are (a document
         whose stamp is the same holds the very records it held). None: no stamps known."""
@@ -305,17 +305,17 @@ class ProjectIndex:
             return None
         return (tuple(stamps), len(objects))
 
-    def _kept_decision(self, spec: Spec, objects: tuple[SpecObject, ...]) -> Any:
-        """The decision kept for *spec*, if it was taken of these very records."""
+    def _kept_decision(self, spec: Spec, stamps: Any) -> Any:
+        """The decision kept for *spec*, if it was taken of the records with these *stamps*."""
         kept = self._decisions.get(spec.id)
-        if kept is not None and kept[0] is not None and kept[0] == self._stamps_of(spec, objects):
+        if kept is not None and kept[0] is not None and kept[0] == stamps:
             return kept
         return None
 
     def _decision(self, spec: Spec) -> Fingerprint:
         objects = tuple(self.objects_of(spec.id))
-        kept = self._kept_decision(spec, objects)
         stamps = self._stamps_of(spec, objects)
+        kept = self._kept_decision(spec, stamps)
         if kept is not None:
             # pickled as written (see the store), read back when first asked for
             kept_found = kept[1] if isinstance(kept[1], Fingerprint) else parse_fingerprint(kept[1])

@@ -297,21 +297,18 @@ class SpecStore:
         """The project index, derived again after any change."""
         if self._index is None:
             with quietly():  # long-lived: into the frozen heap
-                self._index = self._derive_index()
+                self._index = ProjectIndex(
+                    self.specs,
+                    self.objects,
+                    self.imported,
+                    self.glossary,
+                    self.today,
+                    reports=self.reports,
+                    verify=self.verify,
+                    decisions=self.decisions,
+                    stamps=self.stamps,
+                )
         return self._index
-
-    def _derive_index(self) -> ProjectIndex:
-        return ProjectIndex(
-            self.specs,
-            self.objects,
-            self.imported,
-            self.glossary,
-            self.today,
-            reports=self.reports,
-            verify=self.verify,
-            decisions=self.decisions,
-            stamps=self.stamps,
-        )
 
 
 @functools.cache
