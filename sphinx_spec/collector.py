@@ -3,6 +3,8 @@
 :class:`SpecCollector` is an ``EnvironmentCollector``; in build order it
 
 1. reads every ``spec_import`` entry and test report again (``env-before-read-docs``),
+   and, before each document is read (``source-read``), runs Python's collector every few
+   documents (:mod:`sphinx_spec.heap`),
 2. forgets what a changed or removed document held (``env-purge-doc``),
 3. files each document's records, references and views (``doctree-read``),
 4. merges what parallel readers filed (``env-merge-info``),
@@ -33,7 +35,7 @@ from sphinx_spec.config import check_settings, config_location, today, view_sett
 from sphinx_spec.domain import inventory
 from sphinx_spec.federation import import_specs
 from sphinx_spec.freshness import outdated_documents
-from sphinx_spec.heap import quietly
+from sphinx_spec.heap import done_reading, quietly, reading_document
 from sphinx_spec.model import SPEC_KIND, Spec, SpecObject
 from sphinx_spec.nodes import spec_view
 from sphinx_spec.records import RECORD, is_collected, marked_records
@@ -88,6 +90,12 @@ class SpecCollector(EnvironmentCollector):
             "env-before-read-docs", self.load_imports
         )
         self.listener_ids["env-updated"] = app.connect("env-updated", self.settle_project)
+        self.listener_ids["source-read"] = app.connect("source-read", self.reading_document)
+
+    def reading_document(self, app: Sphinx, docname: str, source: list[str]) -> None:
+        """Before each document is read: the collector's full passes, every few documents
+        (see :mod:`.heap`)."""
+        reading_document()
 
     def load_imports(self, app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
         """Read what comes from outside the documents again: imports and test reports."""
@@ -129,6 +137,7 @@ class SpecCollector(EnvironmentCollector):
     def settle_project(self, app: Sphinx, env: BuildEnvironment) -> None:
         """After reading: the index, once, and the project-wide checks, on every build. What
         was read, and what is derived from it, joins the frozen heap (see :mod:`.heap`)."""
+        done_reading()
         with quietly():
             self._settle_project(app, env)
 

@@ -113,6 +113,95 @@ def test_what_was_read_is_frozen_while_the_pages_are_written_and_its_garbage_fre
     assert gc.get_freeze_count() == 0
 
 
+READ_PROBE = """\
+import gc
+import weakref
+
+
+class Node:
+    pass
+
+
+left = []  # weak references to the cyclic garbage each document's reading leaves
+seen = []  # at each document's source-read, after sphinx-spec's
+
+
+def leave_garbage(app, doctree):
+    node = Node()
+    node.itself = node
+    left.append(weakref.ref(node))
+
+
+def before_reading(app, docname, source):
+    freed = [ref() is None for ref in left]
+    seen.append((gc.get_threshold()[2], gc.get_freeze_count(), freed))
+
+
+def setup(app):
+    app.connect("doctree-read", leave_garbage)
+    app.connect("source-read", before_reading, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
+"""
+
+
+@pytest.fixture
+def thresholds():
+    """The collector's thresholds, set to values of this test's own and restored after it."""
+    kept = gc.get_threshold()
+    gc.set_threshold(701, 11, 9)
+    yield (701, 11, 9)
+    gc.set_threshold(*kept)
+
+
+def test_while_documents_are_read_the_collector_passes_every_few_documents(
+    project, monkeypatch, thresholds
+):
+    from sphinx_spec import heap
+
+    monkeypatch.setattr(heap, "READ_BETWEEN_PASSES", 3)
+    for n in range(8):
+        (project / f"extra-{n}.rst").write_text(f":orphan:\n\nExtra {n}\n=======\n", "utf-8")
+    add_extension(project, "readprobe", READ_PROBE)
+    build(project)
+    import readprobe
+
+    seen = readprobe.seen
+    assert len(seen) == 15  # 7 documents of the project and 8 extra
+    # the collector's own full passes are off while documents are read, and back after
+    assert {threshold for threshold, _, _ in seen} == {1 << 30}
+    assert gc.get_threshold() == thresholds
+    # before every third document: one full pass frees what the documents read left, and
+    # what they added is frozen; in between, nothing more is frozen
+    for number, (_, frozen, freed) in enumerate(seen, start=1):
+        if number % 3 == 0:
+            assert freed == [True] * (number - 1), number
+            assert frozen > seen[number - 2][1], number
+        elif number > 1:
+            assert frozen <= seen[number - 2][1], number  # (frozen objects can be freed)
+    assert gc.get_freeze_count() == 0
+
+
+FAILING_READER = """\
+def fail(app, doctree):
+    raise RuntimeError("a reader that fails")
+
+
+def setup(app):
+    app.connect("doctree-read", fail)
+"""
+
+
+def test_a_build_that_stops_while_reading_gives_the_collector_its_thresholds_back(
+    project, thresholds
+):
+    add_extension(project, "failingreader", FAILING_READER)
+    with pytest.raises(SphinxError):
+        build(project)
+    assert gc.get_threshold() == thresholds
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+
+
 def test_a_process_that_froze_objects_keeps_them_frozen(project):
     gc.freeze()
     try:

@@ -101,6 +101,7 @@ def test_the_lifecycle_has_one_owner():
         "env-updated",
         "env-check-consistency",
         "doctree-read",
+        "source-read",
     )
     connecting = {
         module_name(path)
