@@ -35,7 +35,7 @@ from sphinx_spec.config import check_settings, config_location, today, view_sett
 from sphinx_spec.domain import inventory
 from sphinx_spec.federation import import_specs
 from sphinx_spec.freshness import outdated_documents
-from sphinx_spec.heap import done_reading, quietly, reading_document
+from sphinx_spec.heap import quietly, reading_document, unpaced, writing_page
 from sphinx_spec.model import SPEC_KIND, Spec, SpecObject
 from sphinx_spec.nodes import spec_view
 from sphinx_spec.records import RECORD, is_collected, marked_records
@@ -91,11 +91,18 @@ class SpecCollector(EnvironmentCollector):
         )
         self.listener_ids["env-updated"] = app.connect("env-updated", self.settle_project)
         self.listener_ids["source-read"] = app.connect("source-read", self.reading_document)
+        self.listener_ids["doctree-resolved"] = app.connect(
+            "doctree-resolved", self.writing_page, priority=999
+        )
 
     def reading_document(self, app: Sphinx, docname: str, source: list[str]) -> None:
         """Before each document is read: the collector's full passes, every few documents
         (see :mod:`.heap`)."""
         reading_document()
+
+    def writing_page(self, app: Sphinx, doctree: nodes.document, docname: str) -> None:
+        """When each page is resolved: the collector's full passes, every so many pages."""
+        writing_page()
 
     def load_imports(self, app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
         """Read what comes from outside the documents again: imports and test reports."""
@@ -137,7 +144,7 @@ class SpecCollector(EnvironmentCollector):
     def settle_project(self, app: Sphinx, env: BuildEnvironment) -> None:
         """After reading: the index, once, and the project-wide checks, on every build. What
         was read, and what is derived from it, joins the frozen heap (see :mod:`.heap`)."""
-        done_reading()
+        unpaced()
         with quietly():
             self._settle_project(app, env)
 

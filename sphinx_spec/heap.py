@@ -10,14 +10,24 @@ ten thousand specs those passes took a fifth of a build after an edit.
 Before the collector is paused, one pass of it frees the garbage among what is
 not frozen yet (such as the doctrees the readers left), so that none is frozen.
 
-While documents are read, the collector's full passes are made every
-:data:`READ_BETWEEN_PASSES` documents, before the next is read, rather than
-whenever the heap has grown by a quarter: each pass frees the garbage the
-parsers left and freezes what the documents added (Sphinx keeps every doctree
-read until its page is written), so that no later pass scans it again. Left to
-itself, the collector scans each surviving object some four or five times
-while ten thousand documents are read; it took some two fifths of the time
-spent reading. The young generations are collected as before.
+The collector's full passes are paced by the build's phases; its young
+generations are collected as before.
+
+- While documents are read, a full pass is made every
+  :data:`READ_BETWEEN_PASSES` documents, before the next is read, rather than
+  whenever the heap has grown by a quarter: each pass frees the garbage the
+  parsers left and freezes what the documents added (Sphinx keeps every
+  doctree read until its page is written), so that no later pass scans it
+  again. Left to itself, the collector scanned each surviving object four or
+  five times; at a thousand specs, that took two fifths of the time spent
+  reading.
+- While pages are written, the collector makes none of its own (those of
+  :func:`quietly` are made). A serial build keeps every doctree it read until
+  its page is written, frozen: the collector does not free them after. With
+  ``-j 2``, the main process loads each doctree from disk, and freeing them
+  took a third of its writing time and kept the build from being faster than
+  a serial one: what it keeps is now what a serial build keeps. The collector
+  gets its thresholds back when the build finishes.
 """
 
 from __future__ import annotations
@@ -34,32 +44,44 @@ frozen: list[bool] = [False]
 #: documents read between two of the collector's full passes while documents are read
 READ_BETWEEN_PASSES = 20
 
-#: while documents are read: the collector's thresholds to restore, and the documents read
-_reading: list[tuple[tuple[int, ...], int] | None] = [None]
+#: while the collector's full passes are paced: its thresholds to restore, and the steps
+_paced: list[tuple[tuple[int, ...], int] | None] = [None]
 
 
-def reading_document() -> None:
-    """Before a document is read: the first time, the collector's full passes are left to
-    this function; every :data:`READ_BETWEEN_PASSES` documents, one pass, and what survived
-    joins the frozen heap. Only while the build froze the heap and the collector runs."""
-    reading = _reading[0]
-    if reading is None:
+def pace(every: int | None) -> None:
+    """One step of a phase of the build: the first time, the collector's full passes are
+    left to this function; every *every* steps (never with None), one pass, and what
+    survived joins the frozen heap. Only while the build froze the heap and the collector
+    runs."""
+    paced = _paced[0]
+    if paced is None:
         if not (frozen[0] and gc.isenabled()):
             return
-        reading = (gc.get_threshold(), 0)
-        gc.set_threshold(reading[0][0], reading[0][1], 1 << 30)
-    thresholds, read = reading[0], reading[1] + 1
-    _reading[0] = (thresholds, read)
-    if read % READ_BETWEEN_PASSES == 0 and gc.isenabled():
+        paced = (gc.get_threshold(), 0)
+        gc.set_threshold(paced[0][0], paced[0][1], 1 << 30)
+    thresholds, steps = paced[0], paced[1] + 1
+    _paced[0] = (thresholds, steps)
+    if every is not None and steps % every == 0 and gc.isenabled():
         gc.collect()
         gc.freeze()
 
 
-def done_reading() -> None:
-    """After reading (or when the build stops): the collector's own full passes again."""
-    if _reading[0] is not None:
-        gc.set_threshold(*_reading[0][0])
-        _reading[0] = None
+def reading_document() -> None:
+    """Before a document is read (no doctree of an earlier one is alive but those Sphinx
+    keeps until their pages are written)."""
+    pace(READ_BETWEEN_PASSES)
+
+
+def writing_page() -> None:
+    """When a page's doctree is resolved: no full passes until the build finishes."""
+    pace(None)
+
+
+def unpaced() -> None:
+    """After a phase (or when the build stops): the collector's own full passes again."""
+    if _paced[0] is not None:
+        gc.set_threshold(*_paced[0][0])
+        _paced[0] = None
 
 
 @contextmanager

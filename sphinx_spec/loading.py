@@ -30,7 +30,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-from sphinx_spec.heap import done_reading, frozen
+from sphinx_spec.heap import frozen, unpaced
 
 #: whether the collector ran before it was paused; None while it is not paused by us. (If
 #: Sphinx stops between the two events, the next build in the process resumes it.)
@@ -38,7 +38,7 @@ _was_enabled: list[bool | None] = [None]
 
 
 def pause_collector(app: Sphinx, config: Config) -> None:
-    done_reading()
+    unpaced()
     thaw()
     if _was_enabled[0] is None:
         _was_enabled[0] = gc.isenabled()
@@ -66,7 +66,7 @@ def finish(app: Sphinx, exception: BaseException | None) -> None:
     build made joins the frozen heap too, so that the collector does not scan the project
     again on the way out (at 10,000 specs, four seconds); in any other process, what the
     build froze is given back to the collector."""
-    done_reading()
+    unpaced()
     if frozen[0] and exits_with_build():
         gc.freeze()
     else:

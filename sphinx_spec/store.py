@@ -252,13 +252,51 @@ class SpecStore:
         self.changed()
 
     def merge(self, docnames: set[str], other: SpecStore) -> None:
+        """Take what a parallel reader filed for *docnames*. Its store holds every document's
+        records, packed: only those of *docnames* are unpacked, and their packed bytes are
+        kept, so that the next reader, forked from this process, does not pickle them again."""
         for docname in docnames:
             self._keep_before(docname)
-        for mine, theirs in zip(self.tables(), other.tables(), strict=True):
+        records = other.records_of(docnames)
+        for docname, (spec, objects, _blob) in records.items():
+            self.specs[docname], self.objects[docname] = spec, objects
+        pairs: tuple[tuple[dict[str, Any], dict[str, Any]], ...] = (
+            (self.references, other.references),
+            (self.views, other.views),
+            (self.rich, other.rich),
+        )
+        for mine, theirs in pairs:
             mine.update({doc: value for doc, value in theirs.items() if doc in docnames})
         self.changed()
         for docname in docnames:
             self.stamps[docname] = self.version
+            blob = records[docname][2] if docname in records else None
+            if blob is not None:
+                self._blobs[docname] = (self.version, blob)
+
+    def records_of(
+        self, docnames: set[str]
+    ) -> dict[str, tuple[Spec, tuple[SpecObject, ...], bytes | None]]:
+        """The spec and records of each of *docnames* that has a spec, with their packed
+        bytes when the store is still packed (then only theirs are unpacked)."""
+        packed = self.__dict__.get("_packed")
+        if packed is not None:
+            blobs = packed[0]
+            try:
+                with quietly(keep=False):  # kept, but not frozen: the reader's store is not
+                    found = {}
+                    for docname in docnames & blobs.keys():
+                        blob = blobs[docname][1]
+                        spec, objects = pickle.loads(blob)
+                        found[docname] = (spec, objects, blob)
+                return found
+            except Exception:  # noqa: BLE001 - damaged: unpacked as a whole, which reports it
+                pass
+        return {
+            docname: (spec, self.objects.get(docname, ()), None)
+            for docname, spec in self.specs.items()
+            if docname in docnames
+        }
 
     def _keep_before(self, docname: str) -> None:
         """Note what *docname* held before this build changed it (the first time only)."""

@@ -124,6 +124,7 @@ class Node:
 
 left = []  # weak references to the cyclic garbage each document's reading leaves
 seen = []  # at each document's source-read, after sphinx-spec's
+writing = []  # the collector's full-pass threshold, at each page
 
 
 def leave_garbage(app, doctree):
@@ -137,9 +138,14 @@ def before_reading(app, docname, source):
     seen.append((gc.get_threshold()[2], gc.get_freeze_count(), freed))
 
 
+def page(app, pagename, templatename, context, doctree):
+    writing.append(gc.get_threshold()[2])
+
+
 def setup(app):
     app.connect("doctree-read", leave_garbage)
     app.connect("source-read", before_reading, priority=900)
+    app.connect("html-page-context", page)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 """
 
@@ -153,7 +159,7 @@ def thresholds():
     gc.set_threshold(*kept)
 
 
-def test_while_documents_are_read_the_collector_passes_every_few_documents(
+def test_the_collector_passes_every_few_documents_read_and_never_while_pages_are_written(
     project, monkeypatch, thresholds
 ):
     from sphinx_spec import heap
@@ -179,6 +185,9 @@ def test_while_documents_are_read_the_collector_passes_every_few_documents(
         elif number > 1:
             assert frozen <= seen[number - 2][1], number  # (frozen objects can be freed)
     assert gc.get_freeze_count() == 0
+    # while the pages are written, the collector makes no full pass of its own
+    assert len(readprobe.writing) == 17  # 15 pages, the index and the search page
+    assert set(readprobe.writing) == {1 << 30}
 
 
 FAILING_READER = """\
