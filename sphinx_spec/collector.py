@@ -4,7 +4,8 @@
 
 1. reads every ``spec_import`` entry and test report again (``env-before-read-docs``),
    and, before each document is read (``source-read``), runs Python's collector every few
-   documents (:mod:`sphinx_spec.heap`),
+   documents; while pages are written (``doctree-resolved``), it makes no full passes of its
+   own (:mod:`sphinx_spec.heap`),
 2. forgets what a changed or removed document held (``env-purge-doc``),
 3. files each document's records, references and views (``doctree-read``),
 4. merges what parallel readers filed (``env-merge-info``),
@@ -101,7 +102,8 @@ class SpecCollector(EnvironmentCollector):
         reading_document()
 
     def writing_page(self, app: Sphinx, doctree: nodes.document, docname: str) -> None:
-        """When each page is resolved: the collector's full passes, every so many pages."""
+        """When each page is resolved: no full passes of the collector's own while pages are
+        written (see :mod:`.heap`)."""
         writing_page()
 
     def load_imports(self, app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:

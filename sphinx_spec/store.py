@@ -257,9 +257,6 @@ class SpecStore:
         kept, so that the next reader, forked from this process, does not pickle them again."""
         for docname in docnames:
             self._keep_before(docname)
-        records = other.records_of(docnames)
-        for docname, (spec, objects, _blob) in records.items():
-            self.specs[docname], self.objects[docname] = spec, objects
         pairs: tuple[tuple[dict[str, Any], dict[str, Any]], ...] = (
             (self.references, other.references),
             (self.views, other.views),
@@ -270,7 +267,8 @@ class SpecStore:
         self.changed()
         for docname in docnames:
             self.stamps[docname] = self.version
-            blob = records[docname][2] if docname in records else None
+        for docname, (spec, objects, blob) in other.records_of(docnames).items():
+            self.specs[docname], self.objects[docname] = spec, objects
             if blob is not None:
                 self._blobs[docname] = (self.version, blob)
 
