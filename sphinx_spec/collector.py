@@ -4,13 +4,13 @@
 
 1. reads every ``spec_import`` entry and test report again (``env-before-read-docs``),
    and, before each document is read (``source-read``), runs Python's collector every few
-   documents; while pages are written (``doctree-resolved``), it makes no full passes of its
-   own (:mod:`sphinx_spec.heap`),
+   documents (:mod:`sphinx_spec.heap`),
 2. forgets what a changed or removed document held (``env-purge-doc``),
 3. files each document's records, references and views (``doctree-read``),
 4. merges what parallel readers filed (``env-merge-info``),
 5. derives the project index once and reports the project-wide checks —
-   on every build, a rebuild with nothing to read included (``env-updated``),
+   on every build, a rebuild with nothing to read included (``env-updated``); then,
+   while the pages are written, Python's collector makes no full passes of its own,
 6. names the pages that show something that changed elsewhere, so that they
    are written again without being read, and writes ``spec.json`` if it
    changed (``env-get-updated``).
@@ -36,7 +36,13 @@ from sphinx_spec.config import check_settings, config_location, today, view_sett
 from sphinx_spec.domain import inventory
 from sphinx_spec.federation import import_specs
 from sphinx_spec.freshness import outdated_documents
-from sphinx_spec.heap import quietly, reading_document, unpaced, writing_page
+from sphinx_spec.heap import (
+    quietly,
+    reading_document,
+    reading_documents,
+    unpaced,
+    writing_pages,
+)
 from sphinx_spec.model import SPEC_KIND, Spec, SpecObject
 from sphinx_spec.nodes import spec_view
 from sphinx_spec.records import RECORD, is_collected, marked_records
@@ -92,22 +98,16 @@ class SpecCollector(EnvironmentCollector):
         )
         self.listener_ids["env-updated"] = app.connect("env-updated", self.settle_project)
         self.listener_ids["source-read"] = app.connect("source-read", self.reading_document)
-        self.listener_ids["doctree-resolved"] = app.connect(
-            "doctree-resolved", self.writing_page, priority=999
-        )
 
     def reading_document(self, app: Sphinx, docname: str, source: list[str]) -> None:
         """Before each document is read: the collector's full passes, every few documents
         (see :mod:`.heap`)."""
         reading_document()
 
-    def writing_page(self, app: Sphinx, doctree: nodes.document, docname: str) -> None:
-        """When each page is resolved: no full passes of the collector's own while pages are
-        written (see :mod:`.heap`)."""
-        writing_page()
-
     def load_imports(self, app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-        """Read what comes from outside the documents again: imports and test reports."""
+        """Read what comes from outside the documents again: imports and test reports. Then
+        the documents are read: the collector's full passes are paced (see :mod:`.heap`)."""
+        reading_documents()
         store = store_of(env)
         store.set_imported(import_specs(app))
         store.set_reports(test_reports(app), app.config.spec_require_verification)
@@ -145,10 +145,12 @@ class SpecCollector(EnvironmentCollector):
 
     def settle_project(self, app: Sphinx, env: BuildEnvironment) -> None:
         """After reading: the index, once, and the project-wide checks, on every build. What
-        was read, and what is derived from it, joins the frozen heap (see :mod:`.heap`)."""
+        was read, and what is derived from it, joins the frozen heap; the collector makes no
+        full pass of its own while the pages are written (see :mod:`.heap`)."""
         unpaced()
         with quietly():
             self._settle_project(app, env)
+        writing_pages()
 
     def _settle_project(self, app: Sphinx, env: BuildEnvironment) -> None:
         store = store_of(env)

@@ -28,11 +28,20 @@ generations are collected as before.
   took a third of its writing time and kept the build from being faster than
   a serial one: what it keeps is now what a serial build keeps. The collector
   gets its thresholds back when the build finishes.
+- With ``-j 2``, the main process merges what each reader sends back: the
+  reader's whole environment, unpickled. Its full passes wait until the next
+  reader is forked (:func:`before_fork`): one pass then frees the last
+  reader's environment, and what was merged joins the frozen heap. Left to
+  itself, the collector let the readers' environments pile up (at ten
+  thousand specs, 7 GiB), and each reader, forked from that heap, scanned it
+  and so copied every page of it. A forked process now freezes what it
+  inherits (:func:`in_forked_child`).
 """
 
 from __future__ import annotations
 
 import gc
+import os
 import pickle
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -44,26 +53,34 @@ frozen: list[bool] = [False]
 #: documents read between two of the collector's full passes while documents are read
 READ_BETWEEN_PASSES = 20
 
-#: while the collector's full passes are paced: its thresholds to restore, and the steps
-_paced: list[tuple[tuple[int, ...], int] | None] = [None]
+#: while the collector's full passes are paced: its thresholds to restore, the steps, and
+#: the phase's steps between two passes (None while pages are written: no passes)
+_paced: list[tuple[tuple[int, ...], int, int | None] | None] = [None]
 
 
-def pace(every: int | None) -> None:
-    """One step of a phase of the build: the first time, the collector's full passes are
-    left to this function; every *every* steps (never with None), one pass, and what
-    survived joins the frozen heap. Only while the build froze the heap and the collector
-    runs."""
+def pace(every: int | None, *, step: bool = True) -> None:
+    """One step of a phase of the build (or, without *step*, its start): the first time,
+    the collector's full passes are left to this function; every *every* steps (never with
+    None), one pass, and what survived joins the frozen heap. Only while the build froze
+    the heap and the collector runs."""
     paced = _paced[0]
     if paced is None:
         if not (frozen[0] and gc.isenabled()):
             return
-        paced = (gc.get_threshold(), 0)
+        paced = (gc.get_threshold(), 0, every)
         gc.set_threshold(paced[0][0], paced[0][1], 1 << 30)
-    thresholds, steps = paced[0], paced[1] + 1
-    _paced[0] = (thresholds, steps)
-    if every is not None and steps % every == 0 and gc.isenabled():
+    thresholds, steps = paced[0], paced[1] + step
+    _paced[0] = (thresholds, steps, every)
+    if step and every is not None and steps % every == 0 and gc.isenabled():
         gc.collect()
         gc.freeze()
+
+
+def reading_documents() -> None:
+    """Before the documents are read: in a parallel build, the main process merges what
+    each reader sent back, and makes no full passes of its own while it does (see
+    :func:`before_fork`)."""
+    pace(READ_BETWEEN_PASSES, step=False)
 
 
 def reading_document() -> None:
@@ -72,9 +89,15 @@ def reading_document() -> None:
     pace(READ_BETWEEN_PASSES)
 
 
-def writing_page() -> None:
-    """When a page's doctree is resolved: no full passes until the build finishes."""
-    pace(None)
+def writing() -> bool:
+    """Whether pages are being written (no full passes until the build finishes)."""
+    paced = _paced[0]
+    return paced is not None and paced[2] is None
+
+
+def writing_pages() -> None:
+    """Once the documents are read: no full passes until the build finishes."""
+    pace(None, step=False)
 
 
 def unpaced() -> None:
@@ -92,7 +115,7 @@ def quietly(keep: bool = True) -> Iterator[None]:
     as soon as it is no longer used. A collector that was stopped stays stopped."""
     enabled = gc.isenabled()
     freeze = enabled and keep and frozen[0]
-    if freeze:
+    if freeze and not writing():  # while pages are written, the garbage is kept anyway
         gc.collect()
     gc.disable()
     try:
@@ -102,6 +125,27 @@ def quietly(keep: bool = True) -> Iterator[None]:
             if freeze:
                 gc.freeze()
             gc.enable()
+
+
+def before_fork() -> None:
+    """Before a parallel reader is forked: the garbage the last reader's results left is
+    freed, and what was merged from them joins the frozen heap, so that neither this
+    process nor the reader scans it again."""
+    paced = _paced[0]
+    if paced is not None and paced[2] is not None and gc.isenabled():
+        gc.collect()
+        gc.freeze()
+
+
+def in_forked_child() -> None:
+    """In a process forked while the build froze the heap (a parallel reader or writer):
+    what it inherited is its parent's to free, and joins its frozen heap. Scanned by the
+    child's collector, each page of it would be copied."""
+    if frozen[0]:
+        gc.freeze()
+
+
+os.register_at_fork(before=before_fork, after_in_child=in_forked_child)
 
 
 def load_quietly(pickles: Iterable[bytes]) -> list[Any]:

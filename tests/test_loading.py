@@ -190,6 +190,90 @@ def test_the_collector_passes_every_few_documents_read_and_never_while_pages_are
     assert set(readprobe.writing) == {1 << 30}
 
 
+PARALLEL_PROBE = """\
+import gc
+import os
+import weakref
+
+main = os.getpid()
+phase = ["loading"]
+passes = []  # in the main process: the phase of each of the collector's full passes
+made = []  # a cyclic object the main process made before the readers were forked
+merged = []  # weak references to each reader's environment, as it is merged
+freed = []  # at each merge: which of the earlier readers' environments are freed
+told = []  # the readers that told whether what they inherited is frozen
+
+
+def full_pass(stage, info):
+    if stage == "start" and info["generation"] == 2 and os.getpid() == main:
+        passes.append(phase[0])
+
+
+def before_reading(app, env, docnames):
+    phase[0] = "reading"
+    thing = []
+    thing.append(thing)
+    made.append(thing)
+
+
+def reading(app, docname, source):
+    pid = os.getpid()
+    if pid != main and pid not in told:  # a reader, at its first document
+        told.append(pid)
+        inherited = any(thing is made[0] for thing in gc.get_objects())
+        with open(os.environ["PARALLEL_PROBE"], "a", encoding="utf-8") as out:
+            out.write(f"{not inherited}\\n")
+
+
+def merging(app, env, docnames, other):
+    freed.append([ref() is None for ref in merged])
+    merged.append(weakref.ref(other))
+
+
+def writing(app, env):
+    phase[0] = "writing"
+
+
+def setup(app):
+    gc.callbacks.append(full_pass)
+    app.connect("env-before-read-docs", before_reading)
+    app.connect("source-read", reading)
+    app.connect("env-merge-info", merging, priority=999)
+    app.connect("env-updated", writing, priority=999)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
+"""
+
+
+def test_parallel_readers_leave_the_main_process_heap_alone_and_it_frees_their_results(
+    project, tmp_path, monkeypatch
+):
+    told = tmp_path / "readers.txt"
+    monkeypatch.setenv("PARALLEL_PROBE", str(told))
+    for n in range(40):
+        (project / f"extra-{n}.rst").write_text(f":orphan:\n\nExtra {n}\n{'=' * 8}\n", "utf-8")
+    add_extension(project, "parallelprobe", PARALLEL_PROBE)
+    try:
+        app = build(project, parallel=2)
+    finally:
+        import parallelprobe
+
+        gc.callbacks.remove(parallelprobe.full_pass)
+    assert warnings_of(app) == []
+    # each reader froze what it inherited from the main process: its collector does not
+    # scan it (and so copy its pages)
+    assert told.read_text(encoding="utf-8").split() == ["True"] * len(parallelprobe.merged)
+    freed = parallelprobe.freed
+    assert len(freed) >= 4  # (47 documents: 4 readers)
+    # before the next reader is forked, the main process frees the results of those merged:
+    # each merge but the last two finds every earlier reader's environment freed
+    for number, found in enumerate(freed[:-1]):
+        assert found == [True] * number, number
+    # its full passes: none while pages are written, views included
+    assert "reading" in parallelprobe.passes
+    assert "writing" not in parallelprobe.passes
+    assert gc.get_freeze_count() == 0
+
+
 FAILING_READER = """\
 def fail(app, doctree):
     raise RuntimeError("a reader that fails")
