@@ -109,6 +109,7 @@ class SpecCollector(EnvironmentCollector):
         the documents are read: the collector's full passes are paced (see :mod:`.heap`)."""
         reading_documents()
         store = store_of(env)
+        store.start_reading()
         store.set_imported(import_specs(app))
         store.set_reports(test_reports(app), app.config.spec_require_verification)
 
@@ -154,6 +155,7 @@ class SpecCollector(EnvironmentCollector):
 
     def _settle_project(self, app: Sphinx, env: BuildEnvironment) -> None:
         store = store_of(env)
+        store.stop_reading()
         if store.unreadable:
             warn(
                 "the records kept from the last build could not be read "

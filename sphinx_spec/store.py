@@ -13,6 +13,7 @@ import copy
 import datetime
 import functools
 import hashlib
+import os
 import pickle
 from collections.abc import Iterable
 from dataclasses import fields, is_dataclass, replace
@@ -112,13 +113,22 @@ class SpecStore:
         self._before: dict[str, tuple[Spec | None, tuple[SpecObject, ...]]] = {}
         #: each document's records as they were unpacked in this build
         self._blobs: dict[str, Blob] = {}
+        #: the process reading the documents, while it does; a process forked from it then
+        #: (a parallel reader) sends back only what it filed, each document noted with the
+        #: process that filed it
+        self._reading_in: int | None = None
+        self._filed: dict[str, int] = {}
 
     def __getstate__(self) -> dict[str, Any]:
+        if self._reading_in not in (None, os.getpid()):
+            return self._reader_state()
         self.settle_kinds()
         state = self.__dict__.copy()
         state["_index"] = None
         state["_before"] = {}
         state["_blobs"] = {}
+        state["_reading_in"] = None
+        state["_filed"] = {}
         if "_packed" not in state:  # the records were unpacked in this build: pack them again
             state["_packed"] = self._pack()
             for name in PACKED:
@@ -131,13 +141,45 @@ class SpecStore:
         state["_layout"] = layout()
         return state
 
+    def _reader_state(self) -> dict[str, Any]:
+        """What a parallel reader sends back: what it filed, the only records the main
+        process merges. (Every document's would be pickled by every reader, and unpickled
+        by the main process, again and again.) Marked as a reader's, it is never taken for
+        a whole store."""
+        pid = os.getpid()
+        mine = {docname for docname, filer in self._filed.items() if filer == pid}
+        state = SpecStore().__dict__
+        for name in ("references", "views", "rich"):
+            state[name] = {doc: value for doc, value in getattr(self, name).items() if doc in mine}
+        blobs = {
+            docname: (-1, pickle.dumps((spec, objects), PROTOCOL) if blob is None else blob)
+            for docname, (spec, objects, blob) in self.records_of(mine).items()
+        }
+        state["_packed"] = (blobs, pickle.dumps(({}, {}), PROTOCOL))
+        for name in PACKED:
+            del state[name]
+        state["_layout"] = f"reader {layout()}"
+        return state
+
     def __setstate__(self, state: dict[str, Any]) -> None:
-        """The pickled state; a store of another layout (:func:`layout`) starts empty."""
-        if state.pop("_layout", None) == layout():
+        """The pickled state; a store of another layout (:func:`layout`) starts empty. A
+        parallel reader's holds only its documents: taken for a whole store, it would make
+        the next build read every document again."""
+        kept = state.pop("_layout", None)
+        if kept in (layout(), f"reader {layout()}"):
             self.__dict__.update(state)
+            self.reread = kept != layout()
             return
         self.__init__()  # type: ignore[misc]
         self.reread = True
+
+    def start_reading(self) -> None:
+        """The documents are about to be read, in this process or in readers forked from it."""
+        self._reading_in = os.getpid()
+        self._filed = {}
+
+    def stop_reading(self) -> None:
+        self._reading_in = None
 
     def _pack(self) -> tuple[dict[str, Blob], bytes]:
         """Each document's records (as unpacked, if its stamp is the same), and what is kept
@@ -239,6 +281,7 @@ class SpecStore:
             self.rich[docname] = rich
         self.changed()
         self.stamps[docname] = self.version
+        self._filed[docname] = os.getpid()
 
     def tables(self) -> tuple[dict[str, Any], ...]:
         """The per-document tables, all keyed by docname."""
@@ -252,9 +295,9 @@ class SpecStore:
         self.changed()
 
     def merge(self, docnames: set[str], other: SpecStore) -> None:
-        """Take what a parallel reader filed for *docnames*. Its store holds every document's
-        records, packed: only those of *docnames* are unpacked, and their packed bytes are
-        kept, so that the next reader, forked from this process, does not pickle them again."""
+        """Take what a parallel reader filed for *docnames*, packed: they are unpacked, and
+        their packed bytes kept, so that this process does not pickle them again. (Of a store
+        that holds more documents' records, only those of *docnames* are unpacked.)"""
         for docname in docnames:
             self._keep_before(docname)
         pairs: tuple[tuple[dict[str, Any], dict[str, Any]], ...] = (

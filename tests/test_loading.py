@@ -202,6 +202,7 @@ made = []  # a cyclic object the main process made before the readers were forke
 merged = []  # weak references to each reader's environment, as it is merged
 freed = []  # at each merge: which of the earlier readers' environments are freed
 told = []  # the readers that told whether what they inherited is frozen
+sent = []  # each reader's documents, and those whose spec data it sent back
 
 
 def full_pass(stage, info):
@@ -227,6 +228,7 @@ def reading(app, docname, source):
 
 def merging(app, env, docnames, other):
     freed.append([ref() is None for ref in merged])
+    sent.append((sorted(docnames), sorted(other.spec_store.references)))
     merged.append(weakref.ref(other))
 
 
@@ -262,6 +264,9 @@ def test_parallel_readers_leave_the_main_process_heap_alone_and_it_frees_their_r
     # each reader froze what it inherited from the main process: its collector does not
     # scan it (and so copy its pages)
     assert told.read_text(encoding="utf-8").split() == ["True"] * len(parallelprobe.merged)
+    # each reader sent back the spec data of its own documents only
+    for docnames, sent in parallelprobe.sent:
+        assert sent == docnames
     freed = parallelprobe.freed
     assert len(freed) >= 4  # (47 documents: 4 readers)
     # before the next reader is forked, the main process frees the results of those merged:

@@ -1,9 +1,9 @@
-"""What a parallel reader sends back: every document's records, packed. The main process
-unpacks only those of the reader's documents, and keeps their packed bytes for the next
-reader, forked from it, to send back as they are."""
+"""What a parallel reader sends back: the records it filed, packed. The main process unpacks
+only those of the reader's documents, and keeps their packed bytes for its own pickle."""
 
 from __future__ import annotations
 
+import os
 import pickle
 
 from factories import obj, spec
@@ -38,7 +38,7 @@ def test_the_main_process_unpacks_only_the_readers_documents(monkeypatch):
     assert "_packed" in other.__dict__
 
 
-def test_the_next_reader_sends_the_merged_records_back_without_pickling_them_again(
+def test_the_main_process_pickles_the_merged_records_without_pickling_them_again(
     monkeypatch,
 ):
     main = SpecStore()
@@ -51,9 +51,58 @@ def test_the_next_reader_sends_the_merged_records_back_without_pickling_them_aga
         lambda value, *args: made.append(value) or real_dumps(value, *args),
     )
     owner = spec("C-3")
-    main.add_document("c-3", owner, [], [], [])  # what the next reader reads
+    main.add_document("c-3", owner, [], [], [])  # read in this process
     sent = pickle.loads(pickle.dumps(main))
     records = [value for value in made if isinstance(value, tuple) and len(value) == 2]
     assert [value[0].id for value in records if isinstance(value[0], type(owner))] == ["C-3"]
     assert sorted(s.id for s in sent.specs.values()) == ["A-1", "B-2", "C-3"]
     assert [o.local_id for o in sent.objects["a-1"]] == ["a"]
+
+
+def forked_reader(main: SpecStore, *ids: str) -> bytes:
+    """What a reader forked from *main* while it reads sends back, having read one spec per
+    id: its store, pickled (as Sphinx pickles a reader's environment)."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the reader
+        try:
+            for spec_id in ids:
+                owner = spec(spec_id)
+                main.add_document(owner.docname, owner, [obj(Approach, owner, "a")], [], [])
+            os.write(write, pickle.dumps(main))
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        sent = pipe.read()
+    os.waitpid(pid, 0)
+    return sent
+
+
+def test_a_forked_reader_sends_back_only_what_it_filed():
+    main = SpecStore()
+    main.merge({"a-1"}, reader_store("A-1"))  # read by an earlier reader
+    main.start_reading()
+    sent = forked_reader(main, "B-2", "C-3")
+    other = pickle.loads(sent)
+    assert sorted(other.references) == ["b-2", "c-3"]
+    assert sorted(other.__dict__["_packed"][0]) == ["b-2", "c-3"]
+    main.merge({"b-2", "c-3"}, other)
+    assert sorted(s.id for s in main.specs.values()) == ["A-1", "B-2", "C-3"]
+    assert [o.local_id for o in main.objects["c-3"]] == ["a"]
+    # taken for a whole store, what a reader sent makes the next build read every document
+    assert other.reread
+    # the main process pickles everything, also while reading
+    whole = pickle.loads(pickle.dumps(main))
+    assert sorted(s.id for s in whole.specs.values()) == ["A-1", "B-2", "C-3"]
+    assert not whole.reread
+
+
+def test_a_process_forked_when_nothing_is_read_pickles_the_whole_store():
+    main = SpecStore()
+    main.merge({"a-1"}, reader_store("A-1"))
+    main.start_reading()
+    main.stop_reading()
+    whole = pickle.loads(forked_reader(main, "B-2"))
+    assert sorted(s.id for s in whole.specs.values()) == ["A-1", "B-2"]
+    assert not whole.reread
