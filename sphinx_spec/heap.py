@@ -21,13 +21,15 @@ generations are collected as before.
   again. Left to itself, the collector scanned each surviving object four or
   five times; at a thousand specs, that took two fifths of the time spent
   reading.
-- While pages are written, the collector makes none of its own (those of
-  :func:`quietly` are made). A serial build keeps every doctree it read until
-  its page is written, frozen: the collector does not free them after. With
-  ``-j 2``, the main process loads each doctree from disk, and freeing them
-  took a third of its writing time and kept the build from being faster than
-  a serial one: what it keeps is now what a serial build keeps. The collector
-  gets its thresholds back when the build finishes.
+- Once the documents are read, and while pages are written, it makes none:
+  neither of its own nor in :func:`quietly`. A serial build keeps every
+  doctree it read until its page is written, frozen: the collector does not
+  free them after. With ``-j 2``, the main process loads each doctree from
+  disk, and freeing them took a third of its writing time and kept the build
+  from being faster than a serial one: what it keeps is now what a serial
+  build keeps (a pass before each page with a view scanned them all: at ten
+  thousand specs, a minute). The collector gets its thresholds back when the
+  build finishes.
 - With ``-j 2``, the main process merges what each reader sends back: the
   reader's whole environment, unpickled. Its full passes wait until the next
   reader is forked (:func:`before_fork`): one pass then frees the last
@@ -111,8 +113,9 @@ def unpaced() -> None:
 def quietly(keep: bool = True) -> Iterator[None]:
     """The collector paused; afterwards, with *keep*, what was made joins the frozen heap
     (when the build froze it). With *keep*, one pass of the collector first frees the garbage
-    among what is not frozen yet, so that none is kept: what is made here is acyclic, freed
-    as soon as it is no longer used. A collector that was stopped stays stopped."""
+    among what is not frozen yet, so that none is kept (unless pages are being written: then
+    the garbage is kept until the build finishes anyway): what is made here is acyclic,
+    freed as soon as it is no longer used. A collector that was stopped stays stopped."""
     enabled = gc.isenabled()
     freeze = enabled and keep and frozen[0]
     if freeze and not writing():  # while pages are written, the garbage is kept anyway
