@@ -148,7 +148,8 @@ def in_forked_child() -> None:
         gc.freeze()
 
 
-os.register_at_fork(before=before_fork, after_in_child=in_forked_child)
+if hasattr(os, "register_at_fork"):  # (not on Windows, where Sphinx does not fork)
+    os.register_at_fork(before=before_fork, after_in_child=in_forked_child)
 
 
 def load_quietly(pickles: Iterable[bytes]) -> list[Any]:

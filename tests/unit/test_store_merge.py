@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import pickle
 
+import pytest
 from factories import obj, spec
 
 from sphinx_spec import store as store_module
@@ -79,6 +80,10 @@ def forked_reader(main: SpecStore, *ids: str) -> bytes:
     return sent
 
 
+forking = pytest.mark.skipif(not hasattr(os, "fork"), reason="readers are forked processes")
+
+
+@forking
 def test_a_forked_reader_sends_back_only_what_it_filed():
     main = SpecStore()
     main.merge({"a-1"}, reader_store("A-1"))  # read by an earlier reader
@@ -98,6 +103,7 @@ def test_a_forked_reader_sends_back_only_what_it_filed():
     assert not whole.reread
 
 
+@forking
 def test_a_process_forked_when_nothing_is_read_pickles_the_whole_store():
     main = SpecStore()
     main.merge({"a-1"}, reader_store("A-1"))
