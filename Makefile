@@ -20,7 +20,7 @@ D3_DIST := $(MERMAID_PREFIX)/node_modules/d3/dist
 DEMO_MERMAID := demo/_static/mermaid
 PORT ?= 8000
 
-.PHONY: demo demo-report serve test system-deps npm mermaid demo-mermaid lint bench catalog clean
+.PHONY: demo demo-report serve test package system-deps npm mermaid demo-mermaid lint bench catalog clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -83,6 +83,20 @@ demo-mermaid: mermaid
 test: system-deps mermaid $(BIN)/python
 	$(BIN)/python -m pip install --quiet 'tox>=4'
 	$(BIN)/tox run -e oldest,newest,needs
+
+# The wheel and the sdist, checked as PyPI checks them; then the wheel alone, installed into a
+# fresh environment, builds the demo with -W.
+PACKAGE_ENV := build/package-env
+package: $(BIN)/python
+	$(BIN)/python -m pip install --quiet build twine
+	rm -rf dist $(PACKAGE_ENV) build/package-demo
+	$(BIN)/python -m build --outdir dist .
+	$(BIN)/twine check --strict dist/*
+	$(PYTHON) -m venv $(PACKAGE_ENV)
+	$(PACKAGE_ENV)/bin/python -m pip install --quiet dist/*.whl
+	cd build && ../$(PACKAGE_ENV)/bin/sphinx-build -W -q -b html -d package-demo/doctrees \
+	    ../demo package-demo/html
+	@echo "dist/: $$(ls dist | tr '\n' ' ')"
 
 # Build time against plain Sphinx with the same content as hand-written tables (about 40 min).
 SPECS ?= 1000
